@@ -1,0 +1,137 @@
+// The values that travel through the monitor, source → window → features → classify → detection.
+// Everything here is plain data: no classes, no I/O, so every stage can be tested alone and
+// values can cross worker threads and WebSockets unchanged.
+import type { Observable } from 'rxjs';
+
+/** Where a chunk of audio came from inside an archived file (for clips, exports, Raven tables). */
+export interface Origin {
+  /** Path of the file the samples were read from. */
+  readonly file: string;
+  /** Offset of sample 0 of the chunk inside that file, in seconds. */
+  readonly offsetS: number;
+}
+
+/** A run of mono samples from one station. Live sources and archive replay produce the same chunks. */
+export interface PcmChunk {
+  readonly station: string;
+  readonly sampleRate: number;
+  /** Mono: multi-channel input is downmixed (or one channel chosen) by the source. */
+  readonly samples: Float32Array;
+  /** Absolute UTC time of samples[0], epoch milliseconds (may be fractional). */
+  readonly t0: number;
+  /** Increases by one per chunk of a station; a jump means chunks were lost. */
+  readonly seq: number;
+  readonly origin?: Origin;
+}
+
+export type WindowKind = 'sliding' | 'event';
+
+/** A stretch of one station's audio chosen for classification. */
+export interface Window {
+  readonly station: string;
+  readonly sampleRate: number;
+  readonly samples: Float32Array;
+  /** Epoch ms of the first and one-past-last sample. */
+  readonly start: number;
+  readonly end: number;
+  readonly kind: WindowKind;
+  readonly origin?: Origin;
+  /** Event windows: the band where the event's energy sat, when the detector knows it. */
+  readonly freqLowHz?: number;
+  readonly freqHighHz?: number;
+}
+
+/**
+ * How audio becomes the fixed-size matrix the classifier sees. A model stores the config it was
+ * trained with; loading a model whose config differs from the code's is an error.
+ */
+export interface FeatureConfig {
+  /** Analysis sample rate: every input is resampled to it first, so the recorder's rate carries no label. */
+  readonly sampleRate: number;
+  readonly nFft: number;
+  /** Base hop (samples at sampleRate) of the streaming STFT. */
+  readonly hop: number;
+  readonly nMels: number;
+  readonly nMfcc: number;
+  readonly fmin: number;
+  readonly fmax: number;
+  /** T: every window or event, whatever its duration, yields exactly this many frames. */
+  readonly frames: number;
+  readonly center: boolean;
+  readonly padMode: 'reflect' | 'constant';
+  /** power_to_db top_db; null disables the floor. */
+  readonly topDb: number | null;
+}
+
+/** MFCC matrix of one window: `mfcc` is T × nMfcc, row-major by frame. */
+export interface FeatureFrame {
+  readonly window: Window;
+  readonly mfcc: Float32Array;
+  readonly shape: readonly [number, number];
+}
+
+export interface Prediction {
+  readonly species: string;
+  readonly confidence: number;
+  /** Probability per label, in the model's label order. */
+  readonly probs?: Float32Array;
+}
+
+export interface Detection {
+  /** Deterministic: the same window of the same recording gives the same id on every replay. */
+  readonly id: string;
+  readonly station: string;
+  readonly species: string;
+  readonly confidence: number;
+  /** Epoch ms. */
+  readonly start: number;
+  readonly end: number;
+  readonly model: string;
+  readonly origin?: Origin;
+  readonly freqLowHz?: number;
+  readonly freqHighHz?: number;
+  /** Path of the saved clip, relative to the clip folder. */
+  readonly clip?: string;
+}
+
+export interface Encounter {
+  readonly id: string;
+  readonly station: string;
+  readonly species: string;
+  readonly start: number;
+  readonly end: number;
+  readonly count: number;
+  readonly peakConfidence: number;
+}
+
+export type SourceState = 'connecting' | 'live' | 'stalled' | 'down' | 'faulted' | 'ended';
+
+export interface StationStatus {
+  readonly station: string;
+  readonly state: SourceState;
+  /** Input level of the last second, dBFS. */
+  readonly rmsDb: number | null;
+  /** How far processing trails the audio's own clock, seconds. */
+  readonly lagS: number;
+  /** Total length of recorded gaps, seconds. */
+  readonly gapS: number;
+  readonly samples: number;
+  readonly message?: string;
+  readonly at: number;
+}
+
+/** What a source reports besides its audio. */
+export type SourceEvent =
+  | { readonly type: 'status'; readonly station: string; readonly state: SourceState; readonly at: number; readonly message?: string }
+  | { readonly type: 'gap'; readonly station: string; readonly start: number; readonly lengthS: number; readonly reason: string }
+  | { readonly type: 'clock'; readonly station: string; readonly at: number; readonly driftS: number; readonly message: string }
+  | { readonly type: 'error'; readonly station: string; readonly at: number; readonly message: string };
+
+export interface SourceContext {
+  readonly station: string;
+  /** Status, gaps, clock jumps and recoverable errors. Never throws back into the source. */
+  readonly report?: (event: SourceEvent) => void;
+}
+
+/** A source: subscribe to listen, unsubscribe to stop. Errors only for what cannot be retried. */
+export type Source = Observable<PcmChunk>;
