@@ -39,6 +39,35 @@ export interface Window {
   /** Event windows: the band where the event's energy sat, when the detector knows it. */
   readonly freqLowHz?: number;
   readonly freqHighHz?: number;
+  /** Mel power frames (count × nMels, row-major) whose centres fall inside [start, end), at the
+   *  analysis rate: the stream's STFT is computed once and windows are views over it. */
+  readonly mel?: MelView;
+}
+
+export interface MelView {
+  readonly data: Float32Array;
+  readonly count: number;
+  readonly nMels: number;
+  /** Hop between frames, in samples at sampleRate. */
+  readonly hop: number;
+}
+
+/**
+ * One chunk after the analysis stage: resampled to the analysis rate and turned into mel power
+ * frames once, for every window and event that overlaps it.
+ */
+export interface AnalysisBlock {
+  /** The chunk resampled to the analysis rate (same station, t0, seq, origin). */
+  readonly chunk: PcmChunk;
+  /** Mel power frames completed by this chunk (count × nMels, row-major). May be zero frames. */
+  readonly mel: MelView;
+  /** Absolute index of the first frame in `mel` within the station's continuous run. Frame k is
+   *  centred at sample k × hop of that run; a gap or sample-rate change starts a new run. */
+  readonly frameIndex: number;
+  /** Epoch ms of the centre of frame `frameIndex` (the run's t0 + frameIndex × hop / sr). */
+  readonly frameT0: number;
+  /** Increases by one at every new run (after a gap, a clock jump or a rate change). */
+  readonly run: number;
 }
 
 /**
