@@ -3,4 +3,5 @@
 // a fresh clone and `npx hydromon`.
 import { register } from 'tsx/esm/api';
 register();
-await import('../server/cli/main.ts');
+const { main } = await import('../server/cli/main.ts');
+await main();
