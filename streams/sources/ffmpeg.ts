@@ -1,0 +1,118 @@
+// Decode any stream ffmpeg can open (HLS, HTTP/Icecast, files) to mono float32 on stdout.
+// Debian's ffmpeg is a system program, not an npm package: when it is missing the source faults
+// with a message naming it instead of retrying forever.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Observable } from 'rxjs';
+import type { PcmChunk, SourceContext } from '../types.ts';
+import { liveSource, type Connect, type LiveSourceOptions } from './live-source.ts';
+import { f32leToFloat32 } from './pcm-format.ts';
+
+export interface FfmpegInput {
+  /** URL or path ffmpeg reads (`-i`). */
+  readonly url: string;
+  /** Output rate; omitted = the stream's native rate (read from ffmpeg's output description). */
+  readonly sampleRate?: number;
+  /** Options placed before `-i` (protocol/demuxer options). */
+  readonly inputArgs?: readonly string[];
+  /** ffmpeg executable (default `ffmpeg`, or $HYDROMON_FFMPEG). */
+  readonly ffmpegPath?: string;
+}
+
+export function ffmpegBinary(path?: string): string {
+  return path ?? process.env.HYDROMON_FFMPEG ?? 'ffmpeg';
+}
+
+/** ffmpeg's arguments for decoding `input` to mono f32le on stdout. */
+export function ffmpegArgs(input: FfmpegInput): string[] {
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-v', 'info',
+    ...(input.inputArgs ?? []),
+    '-i', input.url,
+    '-vn', '-f', 'f32le', '-ac', '1',
+    ...(input.sampleRate ? ['-ar', String(input.sampleRate)] : []),
+    'pipe:1',
+  ];
+}
+
+/** The sample rate ffmpeg announced for its output, from a line of its stderr. */
+export function parseOutputRate(line: string, inOutput: boolean): number | null {
+  if (!inOutput) return null;
+  const m = /Stream #\d+:\d+.*Audio: pcm_f32le.*?, (\d+) Hz/.exec(line);
+  return m ? Number(m[1]) : null;
+}
+
+export function notFoundMessage(bin: string): string {
+  return `ffmpeg not found (could not run "${bin}"): install ffmpeg (Debian: apt-get install ffmpeg) or set HYDROMON_FFMPEG`;
+}
+
+/** Kill a child and make sure nothing of it is left (its pipes closed too). */
+export function killChild(child: ChildProcess): void {
+  child.stdout?.removeAllListeners('data');
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.stdin?.destroy();
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** One ffmpeg process per connection; it exiting is a drop, like a closed socket. */
+export function ffmpegConnect(input: FfmpegInput): Connect {
+  return (session) => {
+    const bin = ffmpegBinary(input.ffmpegPath);
+    const child = spawn(bin, ffmpegArgs(input), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let rate = input.sampleRate ?? 0;
+    let inOutput = false;
+    let stderrTail: string[] = [];
+    let partialLine = '';
+    let carry = new Uint8Array(0);
+    const waiting: Uint8Array[] = [];
+
+    const deliver = (bytes: Uint8Array): void => {
+      let buf = bytes;
+      if (carry.length > 0) {
+        buf = new Uint8Array(carry.length + bytes.length);
+        buf.set(carry);
+        buf.set(bytes, carry.length);
+      }
+      const whole = buf.length - (buf.length % 4);
+      carry = buf.slice(whole);
+      if (whole > 0) session.audio(f32leToFloat32(buf.subarray(0, whole)), rate);
+    };
+
+    child.on('spawn', () => session.connected());
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'EACCES') session.fatal(notFoundMessage(bin));
+      else session.ended(`ffmpeg failed: ${err.message}`);
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      const lines = (partialLine + text).split(/\r?\n/);
+      partialLine = lines.pop() ?? '';
+      for (const line of lines) {
+        if (/^Output #0/.test(line)) inOutput = true;
+        const r = rate === 0 ? parseOutputRate(line, inOutput) : null;
+        if (r) {
+          rate = r;
+          for (const b of waiting.splice(0)) deliver(b);
+        }
+        if (/error|fail|invalid|not found|refused|denied|timed out|\b[45]\d\d\b/i.test(line)) {
+          stderrTail.push(line.trim());
+          if (stderrTail.length > 5) stderrTail = stderrTail.slice(-5);
+        }
+      }
+    });
+    child.stdout.on('data', (b: Buffer) => {
+      const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+      if (rate === 0) waiting.push(bytes.slice());
+      else deliver(bytes);
+    });
+    child.on('close', (code, signal) => {
+      const why = stderrTail.length > 0 ? `: ${stderrTail.join(' | ')}` : '';
+      session.ended(`ffmpeg exited (${signal ?? `code ${code}`}) reading ${input.url}${why}`);
+    });
+    return () => killChild(child);
+  };
+}
+
+export function ffmpegSource(ctx: SourceContext, input: FfmpegInput, opts?: LiveSourceOptions): Observable<PcmChunk> {
+  return liveSource(ctx, ffmpegConnect(input), opts);
+}
