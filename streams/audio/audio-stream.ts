@@ -1,0 +1,47 @@
+// What every audio reader offers: the whole file at once (AudioData) or block by block
+// (AudioStream), so replay of an hour-long file never holds more than one block in memory.
+
+/** A whole decoded file. Samples are nominally in [-1, 1]; integer PCM is divided by 2^(bits−1). */
+export interface AudioData {
+  readonly sampleRate: number;
+  /** One array per channel, all `frames` long. */
+  readonly channels: Float32Array[];
+  /** E.g. 'wav/pcm16', 'wav/float32', 'flac/24'. */
+  readonly format: string;
+  readonly durationS: number;
+  readonly frames: number;
+  readonly bitsPerSample: number;
+  /** NaN/±Inf samples found in a float file and replaced by 0 (a station must never see them). */
+  readonly nonFinite: number;
+}
+
+/** Header facts known before any sample is read. */
+export interface AudioInfo {
+  readonly path: string;
+  readonly sampleRate: number;
+  readonly channelCount: number;
+  readonly bitsPerSample: number;
+  readonly format: string;
+  /** Frames (samples per channel) the file declares; null when the header does not say. */
+  readonly frames: number | null;
+}
+
+/** Block-wise reader over an open file. Not safe for concurrent reads: await each one. */
+export interface AudioStream extends AudioInfo {
+  /**
+   * Up to `maxFrames` frames, one Float32Array per channel: exactly `maxFrames` except at the end of
+   * the file; null once the file is exhausted. Throws AudioFormatError on corrupt data.
+   */
+  read(maxFrames: number): Promise<Float32Array[] | null>;
+  /** NaN/Inf samples replaced by 0 so far. */
+  readonly nonFinite: number;
+  /** Release the file handle. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Bytes read from the file per I/O call (default 256 KiB). */
+  readonly ioBytes?: number;
+  /** Accept a data chunk / FLAC stream cut short and return what is there (default false). */
+  readonly allowTruncated?: boolean;
+}
