@@ -1,0 +1,87 @@
+// Sliding windows over a station's analysis blocks. Window k of a run spans samples
+// [k·hop, k·hop + duration): positions come from sample counts, never from the wall clock, so a
+// replayed archive cuts exactly the windows the live run cut. Each window carries the mel frames
+// centred inside it (computed once per stream), so overlapping windows cost no extra STFT.
+import { Observable, type OperatorFunction } from 'rxjs';
+import { RunBuffer } from '../run-buffer.ts';
+import type { AnalysisBlock, Window } from '../types.ts';
+
+export interface SlidingWindowOptions {
+  readonly durationS: number;
+  readonly hopS: number;
+  /** At the end of a run, emit the last partial window when it holds at least this share of a full one. */
+  readonly minTailShare?: number;
+}
+
+export function slidingWindows(opts: SlidingWindowOptions): OperatorFunction<AnalysisBlock, Window> {
+  if (!(opts.durationS > 0) || !(opts.hopS > 0)) {
+    throw new Error(`sliding windows: duration (${opts.durationS}) and hop (${opts.hopS}) must be positive`);
+  }
+  const minTail = opts.minTailShare ?? 0.5;
+  return (source) =>
+    new Observable<Window>((sub) => {
+      const buf = new RunBuffer();
+      let dur = 0;
+      let hop = 0;
+      let next = 0; // start sample of the next window of this run
+
+      const cut = (start: number, end: number): Window => {
+        const f0 = buf.frameAtOrAfter(start);
+        const f1 = buf.frameAtOrAfter(end);
+        return {
+          station: buf.station,
+          sampleRate: buf.sampleRate,
+          samples: buf.samples(start, end),
+          start: buf.timeOf(start),
+          end: buf.timeOf(end),
+          kind: 'sliding',
+          origin: buf.originAt(start),
+          mel: buf.melView(f0, f1),
+        };
+      };
+
+      // A window is complete when its samples and every frame centred inside it have arrived.
+      const ready = (end: number): boolean =>
+        buf.sampleCount >= end && buf.frameCount >= buf.frameAtOrAfter(end);
+
+      const flushTail = (): void => {
+        if (buf.run < 0 || dur === 0) return;
+        const end = Math.min(next + dur, buf.sampleCount);
+        if (end - next >= dur * minTail && end - next < dur) sub.next(cut(next, end));
+      };
+
+      const onBlock = (block: AnalysisBlock): void => {
+        if (block.run !== buf.run) {
+          flushTail();
+          buf.push(block);
+          dur = Math.round(opts.durationS * buf.sampleRate);
+          hop = Math.max(1, Math.round(opts.hopS * buf.sampleRate));
+          // Windows are aligned to the run's start; a run that starts mid-way (sampleCount > 0) begins
+          // at the first aligned position it holds.
+          next = Math.ceil((buf.sampleCount - block.chunk.samples.length) / hop) * hop;
+        } else {
+          buf.push(block);
+        }
+        while (ready(next + dur)) {
+          sub.next(cut(next, next + dur));
+          next += hop;
+        }
+        buf.trim(next, buf.frameAtOrAfter(next));
+      };
+
+      return source.subscribe({
+        next: (b) => {
+          try {
+            onBlock(b);
+          } catch (err) {
+            sub.error(err);
+          }
+        },
+        error: (e: unknown) => sub.error(e),
+        complete: () => {
+          flushTail();
+          sub.complete();
+        },
+      });
+    });
+}
