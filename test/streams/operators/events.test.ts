@@ -47,7 +47,7 @@ describe('energyEvents', () => {
   it('cuts an event longer than maxS into pieces', async () => {
     // A floor history long beside maxS: the cut pieces barely move the median, so the call goes on
     // being detected (5 s + 5 s + 2 s).
-    const evs = await detect(30, melWith([[300, 1500, 1e-3]]), { maxS: 5, floorS: 60 });
+    const evs = await detect(50, melWith([[2000, 3200, 1e-3]]), { maxS: 5, floorS: 60 });
     expect(evs.length).toBe(3);
     expect((evs[1].start - evs[0].start) / 1000).toBeCloseTo(5, 1);
   });
