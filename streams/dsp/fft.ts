@@ -1,0 +1,359 @@
+// Real FFT for the feature path. The fast backend is PFFFT compiled to SIMD WebAssembly
+// (@echogarden/pffft-wasm); its module loads asynchronously, so callers run `await initDsp()` once
+// at start-up. Until then (or when WebAssembly is unavailable, or the size is one PFFFT cannot do:
+// real sizes must be a multiple of 32 with only factors 2, 3, 5) a pure-JS float64 FFT is used, so
+// nothing breaks — it is just slower. The JS path is also the exact reference in tests.
+
+export type FftBackend = 'wasm-simd' | 'wasm' | 'js';
+
+export interface RealFft {
+  readonly n: number;
+  readonly backend: FftBackend;
+  /** Power spectrum |X_k|² of `input[offset .. offset+n)` into out[0 .. n/2]. */
+  power(input: Float32Array, out: Float32Array | Float64Array, offset?: number): void;
+  /** Complex spectrum X_k, k = 0 .. n/2 (unnormalised, e^{-2πikn/N}). */
+  forward(input: Float32Array, re: Float64Array, im: Float64Array, offset?: number): void;
+}
+
+interface PffftModule {
+  HEAPF32: Float32Array;
+  _pffft_new_setup(n: number, kind: number): number;
+  _pffft_destroy_setup(setup: number): void;
+  _pffft_aligned_malloc(bytes: number): number;
+  _pffft_aligned_free(ptr: number): void;
+  _pffft_transform_ordered(setup: number, input: number, output: number, work: number, dir: number): void;
+}
+
+type PffftFactory = (arg?: object) => Promise<PffftModule>;
+
+let wasm: { mod: PffftModule; backend: FftBackend } | null = null;
+let initPromise: Promise<FftBackend> | null = null;
+
+/**
+ * Load the WebAssembly FFT (SIMD build, else the plain build). Safe to call many times; resolves
+ * to the backend in use. Never rejects: on failure the JS FFT stays in use.
+ */
+export function initDsp(): Promise<FftBackend> {
+  if (initPromise) return initPromise;
+  initPromise = (async (): Promise<FftBackend> => {
+    const tries: Array<[string, FftBackend]> = [
+      ['@echogarden/pffft-wasm/simd', 'wasm-simd'],
+      ['@echogarden/pffft-wasm', 'wasm'],
+    ];
+    for (const [spec, backend] of tries) {
+      try {
+        const m = (await import(spec)) as { default: PffftFactory };
+        const mod = await m.default();
+        // Smoke test: a failed SIMD instantiation must not leave us with a broken module.
+        const s = mod._pffft_new_setup(64, 0);
+        if (!s) continue;
+        mod._pffft_destroy_setup(s);
+        wasm = { mod, backend };
+        return backend;
+      } catch {
+        // try the next build
+      }
+    }
+    return 'js';
+  })();
+  return initPromise;
+}
+
+/** The backend a new FFT of size n would use right now. */
+export function fftBackend(n = 2048): FftBackend {
+  return wasm && pffftSupports(n) ? wasm.backend : 'js';
+}
+
+/** PFFFT real transforms need N = 2^a·3^b·5^c with N a multiple of 32. */
+export function pffftSupports(n: number): boolean {
+  if (!Number.isInteger(n) || n < 32 || n % 32 !== 0) return false;
+  let m = n;
+  for (const p of [2, 3, 5]) while (m % p === 0) m /= p;
+  return m === 1;
+}
+
+/** A real FFT of size n (n ≥ 2), on the fastest backend available now. */
+export function createRealFft(n: number, opts: { backend?: 'auto' | 'js' } = {}): RealFft {
+  if (!Number.isInteger(n) || n < 2) throw new Error(`FFT size must be an integer ≥ 2, got ${n}`);
+  if (opts.backend !== 'js' && wasm && pffftSupports(n)) return new PffftReal(n, wasm.mod, wasm.backend);
+  return new JsReal(n);
+}
+
+class PffftReal implements RealFft {
+  readonly backend: FftBackend;
+  private readonly setup: number;
+  private readonly inPtr: number;
+  private readonly outPtr: number;
+  private readonly workPtr: number;
+
+  constructor(
+    readonly n: number,
+    private readonly mod: PffftModule,
+    backend: FftBackend,
+  ) {
+    this.backend = backend;
+    this.setup = mod._pffft_new_setup(n, 0);
+    if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
+    this.inPtr = mod._pffft_aligned_malloc(n * 4);
+    this.outPtr = mod._pffft_aligned_malloc(n * 4);
+    this.workPtr = mod._pffft_aligned_malloc(n * 4);
+    // Free the wasm buffers when this object is collected (setups are small, but a long-running
+    // monitor creates adaptive-hop analysers per event).
+    const ptrs = [this.setup, this.inPtr, this.outPtr, this.workPtr];
+    fftRegistry.register(this, ptrs);
+  }
+
+  private run(input: Float32Array, offset: number): Float32Array {
+    const n = this.n;
+    const heap = this.mod.HEAPF32; // re-read: the view is replaced if wasm memory grows
+    heap.set(input.subarray(offset, offset + n), this.inPtr >> 2);
+    this.mod._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, 0);
+    return this.mod.HEAPF32;
+  }
+
+  power(input: Float32Array, out: Float32Array | Float64Array, offset = 0): void {
+    const heap = this.run(input, offset);
+    const o = this.outPtr >> 2;
+    const h = this.n >> 1;
+    // Ordered real layout: [X0, X_{n/2}, re1, im1, re2, im2, ...].
+    const dc = heap[o];
+    const ny = heap[o + 1];
+    out[0] = dc * dc;
+    out[h] = ny * ny;
+    for (let k = 1, j = o + 2; k < h; k++, j += 2) {
+      const re = heap[j];
+      const im = heap[j + 1];
+      out[k] = re * re + im * im;
+    }
+  }
+
+  forward(input: Float32Array, re: Float64Array, im: Float64Array, offset = 0): void {
+    const heap = this.run(input, offset);
+    const o = this.outPtr >> 2;
+    const h = this.n >> 1;
+    re[0] = heap[o];
+    im[0] = 0;
+    re[h] = heap[o + 1];
+    im[h] = 0;
+    for (let k = 1, j = o + 2; k < h; k++, j += 2) {
+      re[k] = heap[j];
+      im[k] = heap[j + 1];
+    }
+  }
+}
+
+const fftRegistry = new FinalizationRegistry<number[]>((ptrs) => {
+  const w = wasm;
+  if (!w) return;
+  w.mod._pffft_destroy_setup(ptrs[0]);
+  for (let i = 1; i < ptrs.length; i++) w.mod._pffft_aligned_free(ptrs[i]);
+});
+
+/**
+ * Pure-JS float64 real FFT. Even n with n/2 a power of two: one complex FFT of n/2 points plus the
+ * usual split. Any other n: Bluestein's chirp-z through a power-of-two complex FFT.
+ */
+class JsReal implements RealFft {
+  readonly backend: FftBackend = 'js';
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  private readonly pow2Half: boolean;
+  private readonly cplx: ComplexFft | null;
+  private readonly blue: Bluestein | null;
+  private readonly twRe: Float64Array;
+  private readonly twIm: Float64Array;
+
+  constructor(readonly n: number) {
+    const h = n >> 1;
+    this.pow2Half = n % 2 === 0 && isPow2(h);
+    this.re = new Float64Array(n / 2 + 1);
+    this.im = new Float64Array(n / 2 + 1);
+    if (this.pow2Half) {
+      this.cplx = new ComplexFft(h);
+      this.blue = null;
+      this.twRe = new Float64Array(h);
+      this.twIm = new Float64Array(h);
+      for (let k = 0; k < h; k++) {
+        this.twRe[k] = Math.cos((-2 * Math.PI * k) / n);
+        this.twIm[k] = Math.sin((-2 * Math.PI * k) / n);
+      }
+    } else {
+      this.cplx = null;
+      this.blue = new Bluestein(n);
+      this.twRe = new Float64Array(0);
+      this.twIm = new Float64Array(0);
+    }
+  }
+
+  forward(input: Float32Array, re: Float64Array, im: Float64Array, offset = 0): void {
+    const n = this.n;
+    const h = n >> 1;
+    if (this.cplx) {
+      const c = this.cplx;
+      for (let i = 0; i < h; i++) {
+        c.re[i] = input[offset + 2 * i];
+        c.im[i] = input[offset + 2 * i + 1];
+      }
+      c.transform();
+      // Split the packed transform Z = FFT(x_even + i·x_odd) into the real signal's spectrum.
+      for (let k = 0; k <= h; k++) {
+        const a = k % h;
+        const b = (h - k) % h;
+        const zr = c.re[a];
+        const zi = c.im[a];
+        const wr = c.re[b];
+        const wi = -c.im[b];
+        const er = 0.5 * (zr + wr);
+        const ei = 0.5 * (zi + wi);
+        const orr = 0.5 * (zi - wi);
+        const oi = -0.5 * (zr - wr);
+        const tr = k < h ? this.twRe[k] : -1;
+        const ti = k < h ? this.twIm[k] : 0;
+        re[k] = er + tr * orr - ti * oi;
+        im[k] = ei + tr * oi + ti * orr;
+      }
+    } else {
+      this.blue!.forward(input, offset, re, im);
+    }
+  }
+
+  power(input: Float32Array, out: Float32Array | Float64Array, offset = 0): void {
+    this.forward(input, this.re, this.im, offset);
+    const re = this.re;
+    const im = this.im;
+    for (let k = 0; k < re.length; k++) out[k] = re[k] * re[k] + im[k] * im[k];
+  }
+}
+
+function isPow2(n: number): boolean {
+  return n >= 1 && (n & (n - 1)) === 0;
+}
+
+/** In-place iterative radix-2 complex FFT (forward, e^{-i}). */
+class ComplexFft {
+  readonly re: Float64Array;
+  readonly im: Float64Array;
+  private readonly rev: Uint32Array;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+
+  constructor(readonly n: number) {
+    this.re = new Float64Array(n);
+    this.im = new Float64Array(n);
+    this.rev = new Uint32Array(n);
+    let bits = 0;
+    while (1 << bits < n) bits++;
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      this.rev[i] = r;
+    }
+    this.cos = new Float64Array(n >> 1 || 1);
+    this.sin = new Float64Array(n >> 1 || 1);
+    for (let k = 0; k < n >> 1; k++) {
+      this.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      this.sin[k] = -Math.sin((2 * Math.PI * k) / n);
+    }
+  }
+
+  transform(): void {
+    const { re, im, rev, n } = this;
+    for (let i = 0; i < n; i++) {
+      const j = rev[i];
+      if (j > i) {
+        let t = re[i];
+        re[i] = re[j];
+        re[j] = t;
+        t = im[i];
+        im[i] = im[j];
+        im[j] = t;
+      }
+    }
+    for (let size = 2; size <= n; size <<= 1) {
+      const half = size >> 1;
+      const step = n / size;
+      for (let start = 0; start < n; start += size) {
+        for (let k = 0, t = 0; k < half; k++, t += step) {
+          const wr = this.cos[t];
+          const wi = this.sin[t];
+          const a = start + k;
+          const b = a + half;
+          const xr = re[b] * wr - im[b] * wi;
+          const xi = re[b] * wi + im[b] * wr;
+          re[b] = re[a] - xr;
+          im[b] = im[a] - xi;
+          re[a] += xr;
+          im[a] += xi;
+        }
+      }
+    }
+  }
+}
+
+/** Bluestein chirp-z: a DFT of any length through a power-of-two convolution. */
+class Bluestein {
+  private readonly m: number;
+  private readonly wRe: Float64Array;
+  private readonly wIm: Float64Array;
+  private readonly bRe: Float64Array;
+  private readonly bIm: Float64Array;
+  private readonly fft: ComplexFft;
+
+  constructor(private readonly n: number) {
+    let m = 1;
+    while (m < 2 * n - 1) m <<= 1;
+    this.m = m;
+    this.wRe = new Float64Array(n);
+    this.wIm = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      // k² mod 2n keeps the angle small and exact for large k.
+      const ang = (Math.PI * ((k * k) % (2 * n))) / n;
+      this.wRe[k] = Math.cos(ang);
+      this.wIm[k] = -Math.sin(ang);
+    }
+    this.fft = new ComplexFft(m);
+    const f = this.fft;
+    f.re.fill(0);
+    f.im.fill(0);
+    for (let k = 0; k < n; k++) {
+      f.re[k] = this.wRe[k];
+      f.im[k] = -this.wIm[k];
+      if (k > 0) {
+        f.re[m - k] = this.wRe[k];
+        f.im[m - k] = -this.wIm[k];
+      }
+    }
+    f.transform();
+    this.bRe = Float64Array.from(f.re);
+    this.bIm = Float64Array.from(f.im);
+  }
+
+  forward(input: Float32Array, offset: number, re: Float64Array, im: Float64Array): void {
+    const { n, m, fft: f } = this;
+    f.re.fill(0);
+    f.im.fill(0);
+    for (let k = 0; k < n; k++) {
+      const x = input[offset + k];
+      f.re[k] = x * this.wRe[k];
+      f.im[k] = x * this.wIm[k];
+    }
+    f.transform();
+    for (let k = 0; k < m; k++) {
+      const ar = f.re[k];
+      const ai = f.im[k];
+      const br = this.bRe[k];
+      const bi = this.bIm[k];
+      f.re[k] = ar * br - ai * bi;
+      // conjugate for the inverse transform done with the forward routine
+      f.im[k] = -(ar * bi + ai * br);
+    }
+    f.transform();
+    const h = n >> 1;
+    for (let k = 0; k <= h; k++) {
+      const cr = f.re[k] / m;
+      const ci = -f.im[k] / m;
+      re[k] = cr * this.wRe[k] - ci * this.wIm[k];
+      im[k] = cr * this.wIm[k] + ci * this.wRe[k];
+    }
+  }
+}
