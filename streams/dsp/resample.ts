@@ -1,0 +1,274 @@
+// Streaming sample-rate conversion between any two rates, windowed-sinc (Kaiser).
+//
+// Output sample n sits at input time t_n = n·inRate/outRate (zero phase: no delay, time stays
+// true; the price is a latency of `halfWidth` input samples before an output can be computed).
+// Rational ratios that reduce to L/M with L ≤ 4096 (48000→16000 = 1/3, 166600→16000 = 80/833,
+// 44100→48000 = 160/147) use an exact polyphase table of L phases and integer phase arithmetic,
+// so there is no drift however long the stream. Other ratios use a 512-phase table with linear
+// interpolation between phases.
+//
+// The low-pass cutoff sits at rolloff × the lower Nyquist, so downsampling removes what would
+// alias. Defaults (24 zero crossings, Kaiser β 8.5, rolloff 0.9) put the stopband at the new
+// Nyquist with ≥ 80 dB rejection and the passband (±0.1 dB) to ~0.8 × the lower Nyquist.
+// State carries across push() calls: chunked output is bit-identical to one-shot output.
+
+export interface ResamplerOptions {
+  /** Sinc zero crossings on each side, at the lower of the two rates. Default 24. */
+  readonly zeroCrossings?: number;
+  /** Kaiser window β. Default 8.5. */
+  readonly beta?: number;
+  /** Cutoff as a fraction of the lower Nyquist. Default 0.9. */
+  readonly rolloff?: number;
+}
+
+const MAX_EXACT_PHASES = 4096;
+const INTERP_PHASES = 512;
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Modified Bessel function of the first kind, order 0 (for the Kaiser window). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 200; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < 1e-17 * sum) break;
+  }
+  return sum;
+}
+
+interface Design {
+  /** Taps per output sample. */
+  readonly taps: number;
+  /** Phases in the table (L for exact; INTERP_PHASES + 1 for interpolated). */
+  readonly phases: number;
+  /** phases × taps; row p is the kernel for fractional position p / (phases[-1]). */
+  readonly table: Float32Array;
+}
+
+function design(inRate: number, outRate: number, denom: number, rows: number, opts: ResamplerOptions): Design {
+  const z = opts.zeroCrossings ?? 24;
+  const beta = opts.beta ?? 8.5;
+  const rolloff = opts.rolloff ?? 0.9;
+  const s = Math.min(1, outRate / inRate);
+  const fc = rolloff * s; // cutoff in cycles per input sample × 2 (1 = input Nyquist)
+  const halfWidth = z / s; // in input samples
+  const taps = 2 * Math.ceil(halfWidth);
+  const table = new Float32Array(rows * taps);
+  const i0b = besselI0(beta);
+  for (let p = 0; p < rows; p++) {
+    const frac = p / denom;
+    for (let j = 0; j < taps; j++) {
+      const tau = frac + taps / 2 - 1 - j; // t − i for tap j
+      const r = tau / halfWidth;
+      if (Math.abs(r) >= 1) continue;
+      const x = fc * tau;
+      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+      table[p * taps + j] = fc * sinc * (besselI0(beta * Math.sqrt(1 - r * r)) / i0b);
+    }
+  }
+  return { taps, phases: rows, table };
+}
+
+const designCache = new Map<string, Design>();
+
+export class Resampler {
+  readonly inRate: number;
+  readonly outRate: number;
+  /** Reduced ratio outRate/inRate = up/down when exact. */
+  readonly up: number;
+  readonly down: number;
+  readonly exact: boolean;
+  /** Input samples of look-ahead an output needs: outputs trail the input by this much. */
+  readonly latency: number;
+  private readonly d: Design | null;
+  /** Input history; buf[0] is absolute input index bufStart. */
+  private buf: Float32Array;
+  private bufLen = 0;
+  private bufStart: number;
+  private totalIn = 0;
+  /** Index of the next output sample. */
+  private nOut = 0;
+
+  constructor(inRate: number, outRate: number, opts: ResamplerOptions = {}) {
+    if (!(inRate > 0) || !Number.isFinite(inRate)) throw new Error(`resampler: input rate must be > 0, got ${inRate}`);
+    if (!(outRate > 0) || !Number.isFinite(outRate)) throw new Error(`resampler: output rate must be > 0, got ${outRate}`);
+    this.inRate = inRate;
+    this.outRate = outRate;
+    let up = 0;
+    let down = 0;
+    if (Number.isInteger(inRate) && Number.isInteger(outRate)) {
+      const g = gcd(inRate, outRate);
+      up = outRate / g;
+      down = inRate / g;
+    }
+    this.exact = up > 0 && up <= MAX_EXACT_PHASES;
+    this.up = this.exact ? up : 0;
+    this.down = this.exact ? down : 0;
+    if (inRate === outRate) {
+      this.d = null;
+      this.latency = 0;
+    } else {
+      const key = `${inRate}|${outRate}|${opts.zeroCrossings}|${opts.beta}|${opts.rolloff}`;
+      let d = designCache.get(key);
+      if (!d) {
+        d = this.exact ? design(inRate, outRate, up, up, opts) : design(inRate, outRate, INTERP_PHASES, INTERP_PHASES + 1, opts);
+        designCache.set(key, d);
+      }
+      this.d = d;
+      this.latency = d.taps / 2;
+    }
+    // Zeros before the first sample, so output 0 (at input time 0) can be computed.
+    const pre = this.d ? this.d.taps / 2 - 1 : 0;
+    this.buf = new Float32Array(Math.max(4096, pre * 2));
+    this.bufLen = pre;
+    this.bufStart = -pre;
+  }
+
+  /** Outputs produced so far (the index of the next output sample). */
+  get outputCount(): number {
+    return this.nOut;
+  }
+
+  /** Input time (in input samples, from the first input sample) of output sample n. */
+  inputTimeOf(n: number): number {
+    return this.exact ? (n * this.down) / this.up : (n * this.inRate) / this.outRate;
+  }
+
+  /** Feed input; returns every output sample that can now be computed. */
+  push(x: Float32Array): Float32Array {
+    if (!this.d) {
+      this.totalIn += x.length;
+      this.nOut += x.length;
+      return x.slice();
+    }
+    this.append(x);
+    return this.drain(this.totalIn);
+  }
+
+  /** End of stream: the remaining outputs, up to input time `totalIn`, with zeros beyond it. */
+  flush(): Float32Array {
+    if (!this.d) return new Float32Array(0);
+    const end = this.totalIn;
+    this.append(new Float32Array(this.d.taps));
+    const lastT = this.exact ? Math.ceil((end * this.up) / this.down) : Math.ceil((end * this.outRate) / this.inRate);
+    const out = this.drain(this.totalIn, lastT);
+    return out;
+  }
+
+  private append(x: Float32Array): void {
+    const need = this.bufLen + x.length;
+    if (need > this.buf.length) {
+      const nb = new Float32Array(Math.max(need, this.buf.length * 2));
+      nb.set(this.buf.subarray(0, this.bufLen));
+      this.buf = nb;
+    }
+    this.buf.set(x, this.bufLen);
+    this.bufLen += x.length;
+    this.totalIn += x.length;
+  }
+
+  /** Compute outputs while their taps lie inside available input (< avail), up to maxOut. */
+  private drain(avail: number, maxOut = Infinity): Float32Array {
+    const d = this.d!;
+    const K = d.taps;
+    const half = K / 2;
+    const table = d.table;
+    const buf = this.buf;
+    const start = this.bufStart;
+    // count outputs first so the result is allocated once
+    let n = this.nOut;
+    const first = n;
+    const firstIdx = (m: number): number => {
+      const i0 = this.exact ? Math.floor((m * this.down) / this.up) : Math.floor((m * this.inRate) / this.outRate);
+      return i0 - half + 1;
+    };
+    // last tap of output m is firstIdx(m) + K - 1 = i0 + half; need it < avail
+    let lo = n;
+    let hi = n;
+    while (hi < maxOut && firstIdx(hi) + K - 1 < avail) hi = hi === lo ? hi + 1 : lo + (hi - lo) * 2;
+    // binary search the exact end in [lo, hi)
+    let a = lo, b = Math.min(hi, maxOut);
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (firstIdx(m) + K - 1 < avail) a = m + 1;
+      else b = m;
+    }
+    const count = a - first;
+    const out = new Float32Array(Math.max(0, count));
+    if (this.exact) {
+      const up = this.up;
+      const down = this.down;
+      let i0 = Math.floor((n * down) / up);
+      let p = n * down - i0 * up; // phase numerator, exact integers
+      for (let o = 0; o < count; o++) {
+        const base = i0 - half + 1 - start;
+        const row = p * K;
+        // four accumulators: breaks the add dependency chain (K is even, a multiple of 2)
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let j = 0;
+        for (; j + 3 < K; j += 4) {
+          a0 += table[row + j] * buf[base + j];
+          a1 += table[row + j + 1] * buf[base + j + 1];
+          a2 += table[row + j + 2] * buf[base + j + 2];
+          a3 += table[row + j + 3] * buf[base + j + 3];
+        }
+        for (; j < K; j++) a0 += table[row + j] * buf[base + j];
+        out[o] = a0 + a1 + (a2 + a3);
+        p += down;
+        while (p >= up) {
+          p -= up;
+          i0++;
+        }
+      }
+    } else {
+      const ratio = this.inRate / this.outRate;
+      for (let o = 0; o < count; o++) {
+        const t = (n + o) * ratio;
+        const i0 = Math.floor(t);
+        const pf = (t - i0) * INTERP_PHASES;
+        const p = Math.min(INTERP_PHASES - 1, Math.floor(pf));
+        const w = pf - p;
+        const base = i0 - half + 1 - start;
+        const r0 = p * K;
+        const r1 = r0 + K;
+        let acc0 = 0;
+        let acc1 = 0;
+        for (let j = 0; j < K; j++) {
+          const v = buf[base + j];
+          acc0 += table[r0 + j] * v;
+          acc1 += table[r1 + j] * v;
+        }
+        out[o] = acc0 + w * (acc1 - acc0);
+      }
+    }
+    n += count;
+    this.nOut = n;
+    // drop input no future output needs
+    const keepFrom = firstIdx(n);
+    const drop = Math.max(0, Math.min(this.bufLen, keepFrom - start));
+    if (drop > 0) {
+      this.buf.copyWithin(0, drop, this.bufLen);
+      this.bufLen -= drop;
+      this.bufStart += drop;
+    }
+    return out;
+  }
+}
+
+/** One-shot conversion of a whole signal (output length ⌈len·outRate/inRate⌉). */
+export function resample(x: Float32Array, inRate: number, outRate: number, opts: ResamplerOptions = {}): Float32Array {
+  if (inRate === outRate) return x.slice();
+  const r = new Resampler(inRate, outRate, opts);
+  const a = r.push(x);
+  const b = r.flush();
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
