@@ -116,3 +116,62 @@ export function ffmpegConnect(input: FfmpegInput): Connect {
 export function ffmpegSource(ctx: SourceContext, input: FfmpegInput, opts?: LiveSourceOptions): Observable<PcmChunk> {
   return liveSource(ctx, ffmpegConnect(input), opts);
 }
+
+export interface Decoded {
+  readonly samples: Float32Array;
+  readonly sampleRate: number;
+}
+
+/**
+ * Decode one in-memory file (an HLS .ts segment) through ffmpeg stdin → stdout. Rejects with
+ * ffmpeg's own complaint when the bytes are not audio; `signal` kills the process.
+ */
+export function decodeBuffer(bytes: Uint8Array, opts: { sampleRate?: number; ffmpegPath?: string; signal?: AbortSignal; name?: string } = {}): Promise<Decoded> {
+  return new Promise((resolve, reject) => {
+    const bin = ffmpegBinary(opts.ffmpegPath);
+    const args = ffmpegArgs({ url: 'pipe:0', sampleRate: opts.sampleRate });
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    let settled = false;
+    const onAbort = (): void => {
+      killChild(child);
+      done(() => reject(new Error('aborted')));
+    };
+    const done = (f: () => void): void => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      done(() => reject(e.code === 'ENOENT' || e.code === 'EACCES' ? Object.assign(new Error(notFoundMessage(bin)), { code: 'ENOENT' }) : e)),
+    );
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (t: string) => {
+      if (err.length < 20_000) err += t;
+    });
+    child.stdin.on('error', () => {}); // EPIPE when ffmpeg rejects the input early; the exit code tells
+    child.stdin.end(bytes);
+    child.on('close', (code) => {
+      const all = Buffer.concat(out);
+      let rate = opts.sampleRate ?? 0;
+      if (!rate) {
+        let inOutput = false;
+        for (const line of err.split(/\r?\n/)) {
+          if (/^Output #0/.test(line)) inOutput = true;
+          rate = parseOutputRate(line, inOutput) ?? rate;
+        }
+      }
+      const complaint = err.split(/\r?\n/).filter((l) => /error|invalid|fail/i.test(l)).slice(-3).join(' | ');
+      if (code !== 0 || all.length < 4 || !rate) {
+        done(() => reject(new Error(`${opts.name ?? 'segment'} is not decodable audio (ffmpeg exit ${code}${complaint ? `: ${complaint}` : ''})`)));
+      } else {
+        done(() => resolve({ samples: f32leToFloat32(new Uint8Array(all.buffer, all.byteOffset, all.byteLength)), sampleRate: rate }));
+      }
+    });
+  });
+}
