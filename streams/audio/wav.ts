@@ -3,9 +3,11 @@
 // writer bug of a missing pad byte is tolerated). Headers are walked with small synchronous reads;
 // samples are read block by block, so an hour-long file is never loaded whole when streamed.
 import { open, type FileHandle } from 'node:fs/promises';
-import { readSync } from 'node:fs';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
+import { bufferSource, fdSource, type ByteSource } from './byte-source.ts';
+
+export { bufferSource, type ByteSource };
 
 export type WavEncoding = 'pcm' | 'float' | 'alaw' | 'mulaw';
 
@@ -30,13 +32,6 @@ export interface WavHeader {
   readonly truncated: boolean;
   /** E.g. 'wav/pcm16', 'wav/float32'. */
   readonly format: string;
-}
-
-/** Random access to bytes: a buffer in memory or an open file. */
-export interface ByteSource {
-  readonly size: number;
-  /** Up to `length` bytes from `offset` (fewer at the end). */
-  read(offset: number, length: number): Uint8Array;
 }
 
 export const MAX_SAMPLE_RATE = 1_000_000;
@@ -74,27 +69,6 @@ function u32(b: Uint8Array, at: number): number {
 }
 function u64(b: Uint8Array, at: number): number {
   return u32(b, at) + u32(b, at + 4) * 0x100000000;
-}
-
-export function bufferSource(bytes: Uint8Array): ByteSource {
-  return { size: bytes.length, read: (o, n) => bytes.subarray(o, Math.min(bytes.length, o + n)) };
-}
-
-function fdSource(fd: number, size: number): ByteSource {
-  return {
-    size,
-    read(offset, length) {
-      const n = Math.max(0, Math.min(length, size - offset));
-      const out = new Uint8Array(n);
-      let got = 0;
-      while (got < n) {
-        const r = readSync(fd, out, got, n - got, offset + got);
-        if (r <= 0) break;
-        got += r;
-      }
-      return out.subarray(0, got);
-    },
-  };
 }
 
 interface FmtFields {

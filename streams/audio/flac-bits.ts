@@ -1,0 +1,91 @@
+// MSB-first bit reader for FLAC frames, plus the two CRCs FLAC uses. Running off the end of the
+// buffer throws NEED_MORE so a streaming caller can fetch more bytes and retry the frame.
+
+/** Thrown when a read passes the end of the buffer. */
+export const NEED_MORE: unique symbol = Symbol('flac: need more bytes');
+
+export class BitReader {
+  /** Byte position of the next unread bit. */
+  pos: number;
+  /** Bits of buf[pos] already consumed (0..7). */
+  bit = 0;
+
+  constructor(readonly buf: Uint8Array, start: number, readonly end: number) {
+    this.pos = start;
+  }
+
+  /** Unsigned value of the next n bits (n ≤ 53; exact in a double). */
+  readBits(n: number): number {
+    let v = 0;
+    const buf = this.buf;
+    while (n > 0) {
+      if (this.pos >= this.end) throw NEED_MORE;
+      const avail = 8 - this.bit;
+      const take = n < avail ? n : avail;
+      const bits = (buf[this.pos] >> (avail - take)) & ((1 << take) - 1);
+      v = v * (1 << take) + bits;
+      n -= take;
+      this.bit += take;
+      if (this.bit === 8) { this.bit = 0; this.pos++; }
+    }
+    return v;
+  }
+
+  /** Two's-complement value of the next n bits. */
+  readSigned(n: number): number {
+    if (n === 0) return 0;
+    const v = this.readBits(n);
+    const half = 2 ** (n - 1);
+    return v >= half ? v - 2 * half : v;
+  }
+
+  /** Count of 0 bits before the next 1 bit (which is consumed). */
+  readUnary(): number {
+    let count = 0;
+    const buf = this.buf;
+    for (;;) {
+      if (this.pos >= this.end) throw NEED_MORE;
+      const byte = (buf[this.pos] << this.bit) & 0xff;
+      if (byte !== 0) {
+        const lz = Math.clz32(byte) - 24;
+        count += lz;
+        this.bit += lz + 1;
+        if (this.bit === 8) { this.bit = 0; this.pos++; }
+        return count;
+      }
+      count += 8 - this.bit;
+      this.bit = 0;
+      this.pos++;
+    }
+  }
+
+  /** Skip to the next byte boundary. */
+  align(): void {
+    if (this.bit) { this.bit = 0; this.pos++; }
+  }
+}
+
+const CRC8 = new Uint8Array(256);
+const CRC16 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let c = i;
+  for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ 0x07) & 0xff : (c << 1) & 0xff;
+  CRC8[i] = c;
+  let d = i << 8;
+  for (let k = 0; k < 8; k++) d = d & 0x8000 ? ((d << 1) ^ 0x8005) & 0xffff : (d << 1) & 0xffff;
+  CRC16[i] = d;
+}
+
+/** CRC-8 (poly 0x07) of buf[from, to): guards the frame header. */
+export function crc8(buf: Uint8Array, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) c = CRC8[c ^ buf[i]];
+  return c;
+}
+
+/** CRC-16 (poly 0x8005) of buf[from, to): guards the whole frame. */
+export function crc16(buf: Uint8Array, from: number, to: number): number {
+  let c = 0;
+  for (let i = from; i < to; i++) c = ((c << 8) & 0xffff) ^ CRC16[(c >> 8) ^ buf[i]];
+  return c;
+}

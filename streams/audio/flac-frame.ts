@@ -1,0 +1,198 @@
+// One FLAC frame → integer samples per channel. Covers every subframe type (CONSTANT, VERBATIM,
+// FIXED, LPC), wasted bits, Rice / Rice2 partitions with escape codes, and the three stereo
+// decorrelation modes. Arithmetic is in doubles (exact to 2^53), so 32-bit streams, whose side
+// channel needs 33 bits, decode exactly too.
+import { BitReader, crc8, crc16 } from './flac-bits.ts';
+
+export interface StreamInfo {
+  readonly minBlockSize: number;
+  readonly maxBlockSize: number;
+  readonly sampleRate: number;
+  readonly channels: number;
+  readonly bitsPerSample: number;
+  /** 0 = unknown. */
+  readonly totalSamples: number;
+}
+
+/** A structural fault in a frame (the caller wraps it into an AudioFormatError with the path). */
+export class FlacFrameError extends Error {}
+
+export interface DecodedFrame {
+  readonly blockSize: number;
+  /** Byte offset just past the frame. */
+  readonly end: number;
+}
+
+const BLOCK_SIZES = [0, 192, 576, 1152, 2304, 4608, -1, -2, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
+const SAMPLE_SIZES = [0, 8, 12, -1, 16, 20, 24, 32];
+
+/**
+ * Decode the frame starting at byte `start` of `buf` into `out` (one Float64Array per channel, each
+ * at least 65536 long). Throws NEED_MORE (from BitReader) when the buffer ends inside the frame.
+ */
+export function decodeFrame(
+  buf: Uint8Array, start: number, end: number, info: StreamInfo, out: Float64Array[], verifyCrc = true,
+): DecodedFrame {
+  const br = new BitReader(buf, start, end);
+  const b0 = br.readBits(8);
+  const b1 = br.readBits(8);
+  if (b0 !== 0xff || (b1 & 0xfe) !== 0xf8) throw new FlacFrameError(`lost frame sync at byte ${start}`);
+  const b2 = br.readBits(8);
+  const b3 = br.readBits(8);
+  const bsCode = b2 >> 4;
+  const srCode = b2 & 15;
+  const chAssign = b3 >> 4;
+  const ssCode = (b3 >> 1) & 7;
+  if (b3 & 1) throw new FlacFrameError(`reserved bit set in frame header at byte ${start}`);
+  // UTF-8-like coded frame or sample number: only its length matters here.
+  const first = br.readBits(8);
+  let extra = 0;
+  if (first >= 0x80) {
+    if (first >= 0xc0 && first < 0xe0) extra = 1;
+    else if (first >= 0xe0 && first < 0xf0) extra = 2;
+    else if (first >= 0xf0 && first < 0xf8) extra = 3;
+    else if (first >= 0xf8 && first < 0xfc) extra = 4;
+    else if (first >= 0xfc && first < 0xfe) extra = 5;
+    else if (first === 0xfe) extra = 6;
+    else throw new FlacFrameError(`bad frame number coding at byte ${start}`);
+  }
+  for (let i = 0; i < extra; i++) {
+    if ((br.readBits(8) & 0xc0) !== 0x80) throw new FlacFrameError(`bad frame number coding at byte ${start}`);
+  }
+  let blockSize = BLOCK_SIZES[bsCode];
+  if (blockSize === 0) throw new FlacFrameError(`reserved block size code at byte ${start}`);
+  if (blockSize === -1) blockSize = br.readBits(8) + 1;
+  else if (blockSize === -2) blockSize = br.readBits(16) + 1;
+  if (srCode === 12) br.readBits(8);
+  else if (srCode === 13 || srCode === 14) br.readBits(16);
+  else if (srCode === 15) throw new FlacFrameError(`invalid sample rate code at byte ${start}`);
+  const headerCrc = br.readBits(8);
+  if (verifyCrc && crc8(buf, start, br.pos - 1) !== headerCrc) {
+    throw new FlacFrameError(`frame header CRC-8 mismatch at byte ${start}`);
+  }
+  let bps = SAMPLE_SIZES[ssCode];
+  if (bps === -1) throw new FlacFrameError(`reserved sample size code at byte ${start}`);
+  if (bps === 0) bps = info.bitsPerSample;
+  let nCh: number;
+  if (chAssign < 8) nCh = chAssign + 1;
+  else if (chAssign <= 10) nCh = 2;
+  else throw new FlacFrameError(`reserved channel assignment ${chAssign} at byte ${start}`);
+  if (nCh !== info.channels) {
+    throw new FlacFrameError(`frame at byte ${start} has ${nCh} channels, STREAMINFO says ${info.channels}`);
+  }
+  for (let c = 0; c < nCh; c++) {
+    // The side channel carries one extra bit.
+    const side = (chAssign === 8 && c === 1) || (chAssign === 9 && c === 0) || (chAssign === 10 && c === 1);
+    decodeSubframe(br, bps + (side ? 1 : 0), blockSize, out[c]);
+  }
+  br.align();
+  const frameCrc = br.readBits(16);
+  if (verifyCrc && crc16(buf, start, br.pos - 2) !== frameCrc) {
+    throw new FlacFrameError(`frame CRC-16 mismatch at byte ${start}`);
+  }
+  if (chAssign >= 8) decorrelate(chAssign, out[0], out[1], blockSize);
+  return { blockSize, end: br.pos };
+}
+
+function decorrelate(mode: number, a: Float64Array, b: Float64Array, n: number): void {
+  if (mode === 8) {
+    for (let i = 0; i < n; i++) b[i] = a[i] - b[i]; // left, side → right = left − side
+  } else if (mode === 9) {
+    for (let i = 0; i < n; i++) a[i] = a[i] + b[i]; // side, right → left = side + right
+  } else {
+    for (let i = 0; i < n; i++) {
+      const side = b[i];
+      const mid = a[i] * 2 + (side % 2 === 0 ? 0 : 1);
+      a[i] = (mid + side) / 2;
+      b[i] = (mid - side) / 2;
+    }
+  }
+}
+
+function decodeSubframe(br: BitReader, bps: number, n: number, out: Float64Array): void {
+  if (br.readBits(1) !== 0) throw new FlacFrameError(`subframe padding bit set at byte ${br.pos}`);
+  const type = br.readBits(6);
+  let wasted = 0;
+  if (br.readBits(1)) wasted = br.readUnary() + 1;
+  const sbps = bps - wasted;
+  if (sbps <= 0) throw new FlacFrameError(`subframe wastes ${wasted} of ${bps} bits at byte ${br.pos}`);
+  if (type === 0) {
+    const v = br.readSigned(sbps);
+    out.fill(v, 0, n);
+  } else if (type === 1) {
+    for (let i = 0; i < n; i++) out[i] = br.readSigned(sbps);
+  } else if (type >= 8 && type <= 12) {
+    const order = type - 8;
+    if (order > n) throw new FlacFrameError(`FIXED order ${order} exceeds block size ${n}`);
+    for (let i = 0; i < order; i++) out[i] = br.readSigned(sbps);
+    readResidual(br, n, order, out);
+    restoreFixed(out, n, order);
+  } else if (type >= 32) {
+    const order = (type & 31) + 1;
+    if (order > n) throw new FlacFrameError(`LPC order ${order} exceeds block size ${n}`);
+    for (let i = 0; i < order; i++) out[i] = br.readSigned(sbps);
+    const precision = br.readBits(4) + 1;
+    if (precision === 16) throw new FlacFrameError(`invalid LPC coefficient precision at byte ${br.pos}`);
+    const shift = br.readSigned(5);
+    if (shift < 0) throw new FlacFrameError(`negative LPC shift at byte ${br.pos}`);
+    const coefs = new Float64Array(order);
+    for (let i = 0; i < order; i++) coefs[i] = br.readSigned(precision);
+    readResidual(br, n, order, out);
+    restoreLpc(out, n, coefs, shift);
+  } else {
+    throw new FlacFrameError(`reserved subframe type ${type} at byte ${br.pos}`);
+  }
+  if (wasted) {
+    const m = 2 ** wasted;
+    for (let i = 0; i < n; i++) out[i] *= m;
+  }
+}
+
+function readResidual(br: BitReader, n: number, order: number, out: Float64Array): void {
+  const method = br.readBits(2);
+  if (method > 1) throw new FlacFrameError(`reserved residual coding method ${method} at byte ${br.pos}`);
+  const paramBits = method === 0 ? 4 : 5;
+  const escape = method === 0 ? 15 : 31;
+  const partOrder = br.readBits(4);
+  const parts = 1 << partOrder;
+  const per = n >> partOrder;
+  if (per * parts !== n || per < order) {
+    throw new FlacFrameError(`partition order ${partOrder} does not fit block size ${n} at byte ${br.pos}`);
+  }
+  let i = order;
+  for (let p = 0; p < parts; p++) {
+    const count = p === 0 ? per - order : per;
+    const param = br.readBits(paramBits);
+    const stop = i + count;
+    if (param === escape) {
+      const raw = br.readBits(5);
+      for (; i < stop; i++) out[i] = raw ? br.readSigned(raw) : 0;
+    } else {
+      const scale = 2 ** param;
+      for (; i < stop; i++) {
+        const v = br.readUnary() * scale + (param ? br.readBits(param) : 0);
+        out[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2; // zigzag
+      }
+    }
+  }
+}
+
+function restoreFixed(s: Float64Array, n: number, order: number): void {
+  switch (order) {
+    case 0: return;
+    case 1: for (let i = 1; i < n; i++) s[i] += s[i - 1]; return;
+    case 2: for (let i = 2; i < n; i++) s[i] += 2 * s[i - 1] - s[i - 2]; return;
+    case 3: for (let i = 3; i < n; i++) s[i] += 3 * s[i - 1] - 3 * s[i - 2] + s[i - 3]; return;
+    default: for (let i = 4; i < n; i++) s[i] += 4 * s[i - 1] - 6 * s[i - 2] + 4 * s[i - 3] - s[i - 4];
+  }
+}
+
+function restoreLpc(s: Float64Array, n: number, coefs: Float64Array, shift: number): void {
+  const order = coefs.length;
+  const div = 2 ** shift;
+  for (let i = order; i < n; i++) {
+    let sum = 0;
+    for (let j = 0; j < order; j++) sum += coefs[j] * s[i - 1 - j];
+    s[i] += Math.floor(sum / div); // arithmetic shift right, as the encoder did
+  }
+}
