@@ -7,6 +7,7 @@ import { Batcher, type BatcherOptions } from './batcher.ts';
 import { detectionsFrom, encountersFrom, hourlyFrom, type RawResponse } from './influx-rows.ts';
 import { parseInfluxUrl, type InfluxTarget } from './influx-url.ts';
 import { detectionLine, encounterLine, healthLine } from './line-protocol.ts';
+import { withTimeout } from './timeout.ts';
 import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
 
 export const DEFAULT_INFLUX_URL = 'http://127.0.0.1:8086/hydromon';
@@ -97,7 +98,8 @@ export class InfluxStore implements DetectionStore, LineSink {
   /** Database, retention policy and the hourly continuous query; once per store (retried after a failure). */
   ensureSchema(): Promise<void> {
     if (!this.schema) {
-      this.schema = this.createSchema().catch((err: unknown) => {
+      // Bounded: a request lost when the server dies mid-call must not leave every later write waiting.
+      this.schema = withTimeout(this.createSchema(), this.writeTimeoutMs, 'InfluxDB schema set-up').catch((err: unknown) => {
         this.schema = undefined;
         throw err;
       });
