@@ -61,11 +61,20 @@ export function livePlaylist(segs: readonly Segment[], from: number, to: number,
   return lines.join('\n') + '\n';
 }
 
-/** Dominant frequency of a pure tone by counting rising zero crossings. */
+/** Frequency of a pure tone from the spacing of its rising zero crossings (interpolated). */
 export function toneFreq(x: Float32Array, sampleRate: number): number {
+  let first = -1;
+  let last = -1;
   let n = 0;
-  for (let i = 1; i < x.length; i++) if (x[i - 1] < 0 && x[i] >= 0) n++;
-  return (n * sampleRate) / x.length;
+  for (let i = 1; i < x.length; i++) {
+    if (x[i - 1] < 0 && x[i] >= 0) {
+      const at = i - 1 + -x[i - 1] / (x[i] - x[i - 1]);
+      if (first < 0) first = at;
+      last = at;
+      n++;
+    }
+  }
+  return n < 2 ? 0 : ((n - 1) * sampleRate) / (last - first);
 }
 
 /** Child processes of this process with the given command name. */
