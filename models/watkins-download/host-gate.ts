@@ -4,7 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 interface HostState {
   active: number;
-  nextStart: number;
+  /** When the last request on this host actually started (ms epoch). */
+  lastStart: number;
+  /** Resolves when the previous acquirer has started: starts are serialised so gaps are real. */
+  chain: Promise<void>;
   readonly waiters: (() => void)[];
 }
 
@@ -22,7 +25,7 @@ export class HostGate {
   private state(host: string): HostState {
     let s = this.hosts.get(host);
     if (s === undefined) {
-      s = { active: 0, nextStart: 0, waiters: [] };
+      s = { active: 0, lastStart: -Infinity, chain: Promise.resolve(), waiters: [] };
       this.hosts.set(host, s);
     }
     return s;
@@ -51,17 +54,22 @@ export class HostGate {
       s.active--;
       s.waiters.shift()?.();
     };
-    // Reserve the next start time synchronously so concurrent callers queue up behind each other.
-    const now = Date.now();
-    const start = Math.max(now, s.nextStart);
-    s.nextStart = start + this.delayMs;
-    if (start > now) {
-      try {
-        await sleep(start - now, undefined, signal === undefined ? undefined : { signal });
-      } catch (err) {
-        release();
-        throw err;
-      }
+    // Wait for the previous starter, then for the gap since its actual start (not a reserved time,
+    // so a late timer cannot squeeze two starts together).
+    const prev = s.chain;
+    let started!: () => void;
+    s.chain = new Promise<void>((r) => (started = r));
+    try {
+      await prev;
+      const wait = s.lastStart + this.delayMs - Date.now();
+      if (wait > 0) await sleep(wait, undefined, signal === undefined ? undefined : { signal });
+      signal?.throwIfAborted();
+      s.lastStart = Date.now();
+    } catch (err) {
+      release();
+      throw signal?.aborted === true ? signal.reason : err;
+    } finally {
+      started();
     }
     return release;
   }

@@ -13,7 +13,7 @@ const HEADER_RULES: readonly (readonly [RegExp, Field])[] = [
   [/duration|seconds|length|\bsec/i, 'durationS'],
   [/date|recorded/i, 'recorded'],
   [/location|site|area|place/i, 'location'],
-  [/file|\brn\b|\bid\b|cut/i, 'fileId'],
+  [/record\s*(no|num|#)|file|\brn\b|\bid\b|cut/i, 'fileId'],
 ];
 
 function fieldOf(header: string): Field | undefined {

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseSpeciesPage, tapeFromFileId } from '../../../models/watkins-download/parse-species-page.ts';
+import type { SpeciesLink } from '../../../models/watkins-download/types.ts';
+import { speciesHtml, syntheticWatkinsSpecies } from '../../helpers/watkins-fixture-server.ts';
+
+const link: SpeciesLink = { name: 'Humpback Whale', slug: 'humpback-whale', url: 'https://cis.whoi.edu/science/B/whalesounds/bestOf.cfm?code=AC2A' };
+
+describe('parseSpeciesPage', () => {
+  it('lists every <source src> cut with the metadata its row shows', () => {
+    const [humpback] = syntheticWatkinsSpecies();
+    const cuts = parseSpeciesPage(speciesHtml(humpback, 'https://whoicf2.whoi.edu'), link);
+    expect(cuts.map((c) => c.fileId)).toEqual(humpback.cuts.map((c) => c.fileId));
+    expect(cuts[3]).toEqual({
+      fileId: '7000100A',
+      species: 'Humpback Whale',
+      speciesSlug: 'humpback-whale',
+      audioUrl: 'https://whoicf2.whoi.edu/science/B/whalesounds/WhaleSounds/7000100A.wav',
+      pageUrl: link.url,
+      tapeId: '70001',
+      recorded: '01-Jul-1970',
+      location: 'Woods Hole, MA',
+      sampleRate: 8000,
+    });
+  });
+
+  it('reads columns by their header, not their position, and resolves relative sources', () => {
+    const html = `<table>
+      <tr><th>Seconds</th><th>Tape</th><th>Location</th><th>Audio</th><th>Date Recorded</th></tr>
+      <tr><td>2.5</td><td>T-9</td><td>Bermuda</td><td><audio><source src="WhaleSounds/5511300A.wav"></audio></td><td>30-Apr-1953</td></tr>
+      <tr><td></td><td></td><td></td><td><audio><source src="/science/B/whalesounds/WhaleSounds/x1.wav"></audio></td><td></td></tr>
+    </table>`;
+    const cuts = parseSpeciesPage(html, link);
+    expect(cuts[0]).toMatchObject({ fileId: '5511300A', tapeId: 'T-9', location: 'Bermuda', recorded: '30-Apr-1953', durationS: 2.5 });
+    expect(cuts[0].audioUrl).toBe('https://cis.whoi.edu/science/B/whalesounds/WhaleSounds/5511300A.wav');
+    expect(cuts[1]).toEqual({
+      fileId: 'x1', species: 'Humpback Whale', speciesSlug: 'humpback-whale',
+      audioUrl: 'https://cis.whoi.edu/science/B/whalesounds/WhaleSounds/x1.wav', pageUrl: link.url, tapeId: undefined,
+    });
+  });
+
+  it('fails naming species and URL when the page has no audio sources', () => {
+    const html = '<table><tr><td><a href="WhaleSounds/1.wav">Download</a></td></tr></table>';
+    expect(() => parseSpeciesPage(html, link)).toThrow(
+      `species page "Humpback Whale": no <source src> audio entries found at ${link.url}`,
+    );
+  });
+
+  it('derives the tape from a Watkins file id', () => {
+    expect(tapeFromFileId('6301900Y')).toBe('63019');
+    expect(tapeFromFileId('abc')).toBeUndefined();
+  });
+});
