@@ -27,8 +27,8 @@ const BLOCK_SIZES = [0, 192, 576, 1152, 2304, 4608, -1, -2, 256, 512, 1024, 2048
 const SAMPLE_SIZES = [0, 8, 12, -1, 16, 20, 24, 32];
 
 /**
- * Decode the frame starting at byte `start` of `buf` into `out` (one Float64Array per channel, each
- * at least 65536 long). Throws NEED_MORE (from BitReader) when the buffer ends inside the frame.
+ * Decode the frame starting at byte `start` of `buf` into `out` (one Float64Array per channel;
+ * arrays shorter than the block are replaced by larger ones). Throws NEED_MORE (from BitReader) when the buffer ends inside the frame.
  */
 export function decodeFrame(
   buf: Uint8Array, start: number, end: number, info: StreamInfo, out: Float64Array[], verifyCrc = true,
@@ -81,6 +81,7 @@ export function decodeFrame(
     throw new FlacFrameError(`frame at byte ${start} has ${nCh} channels, STREAMINFO says ${info.channels}`);
   }
   for (let c = 0; c < nCh; c++) {
+    if (out[c].length < blockSize) out[c] = new Float64Array(blockSize); // grow scratch on demand
     // The side channel carries one extra bit.
     const side = (chAssign === 8 && c === 1) || (chAssign === 9 && c === 0) || (chAssign === 10 && c === 1);
     decodeSubframe(br, bps + (side ? 1 : 0), blockSize, out[c]);

@@ -16,8 +16,6 @@ export interface FlacHeader extends StreamInfo {
   readonly firstFrame: number;
 }
 
-const MAX_BLOCK = 65536;
-
 /** Skip an ID3v2 tag some taggers put in front of the fLaC marker. */
 function skipId3(src: ByteSource): number {
   const h = src.read(0, 10);
@@ -79,7 +77,7 @@ class FrameCursor {
 
   constructor(readonly path: string, readonly info: FlacHeader, readonly verifyCrc: boolean) {
     this.scratch = [];
-    for (let c = 0; c < info.channels; c++) this.scratch.push(new Float64Array(MAX_BLOCK));
+    for (let c = 0; c < info.channels; c++) this.scratch.push(new Float64Array(info.maxBlockSize || 4096));
   }
 
   /**

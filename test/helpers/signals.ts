@@ -133,7 +133,7 @@ export function quantise16(signal: Float32Array): Float32Array {
   const out = new Float32Array(signal.length);
   for (let i = 0; i < signal.length; i++) {
     const c = Math.max(-1, Math.min(1, signal[i]));
-    out[i] = Math.round(c * 32767) / 32768;
+    out[i] = (Math.round(c * 32767) + 0) / 32768; // + 0 turns -0 into 0, as a decoder returns
   }
   return out;
 }
