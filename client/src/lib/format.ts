@@ -1,0 +1,44 @@
+// How times, levels and confidences read on the dashboard.
+export function fmtTime(ms: number): string {
+  const d = new Date(ms);
+  return d.toISOString().slice(11, 19) + 'Z';
+}
+
+export function fmtDateTime(ms: number): string {
+  const d = new Date(ms);
+  return d.toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+}
+
+export function fmtAgo(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86_400)}d ago`;
+}
+
+export function fmtPct(p: number): string {
+  return `${Math.round(p * 100)}%`;
+}
+
+export function fmtDb(db: number | null): string {
+  return db === null || !Number.isFinite(db) ? '—' : `${db.toFixed(1)} dBFS`;
+}
+
+export function fmtLag(s: number): string {
+  if (!Number.isFinite(s)) return '—';
+  return s < 10 ? `${s.toFixed(1)} s` : `${Math.round(s)} s`;
+}
+
+/** 0..1 level bar for an input level in dBFS (−90 → 0, 0 → 1). */
+export function levelFraction(db: number | null): number {
+  if (db === null || !Number.isFinite(db)) return 0;
+  return Math.max(0, Math.min(1, (db + 90) / 90));
+}
+
+/** A stable colour per species (hue from a string hash). */
+export function speciesColour(species: string): string {
+  let h = 0;
+  for (let i = 0; i < species.length; i++) h = (h * 31 + species.charCodeAt(i)) >>> 0;
+  return `hsl(${h % 360} 70% 55%)`;
+}
