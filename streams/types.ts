@@ -164,3 +164,22 @@ export interface SourceContext {
 
 /** A source: subscribe to listen, unsubscribe to stop. Errors only for what cannot be retried. */
 export type Source = Observable<PcmChunk>;
+
+/**
+ * What the pipeline asks of a species model. Synchronous on purpose: a block's windows are
+ * classified before the source reads on, which is the pipeline's backpressure (see operators/cut.ts).
+ */
+export interface WindowClassifier {
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly featureConfig: FeatureConfig;
+  /** One prediction per input; each input is T × nMfcc from the feature stage. */
+  predictBatch(batch: readonly Float32Array[]): Prediction[];
+  dispose?(): void;
+}
+
+/** A window with what the model made of it (null when no model is loaded). */
+export interface WindowResult {
+  readonly window: Window;
+  readonly prediction: Prediction | null;
+}

@@ -1,0 +1,78 @@
+// A station's health as an operator would read it: state, input level, lag, gaps. Fed by the
+// chunks that pass and by what the source reports; read as a StationStatus snapshot.
+import type { PcmChunk, SourceEvent, SourceState, StationStatus } from './types.ts';
+
+export class StatusTracker {
+  private state: SourceState = 'connecting';
+  private message: string | undefined;
+  private samples = 0;
+  private gapS = 0;
+  private lagS = 0;
+  private sumSq = 0;
+  private levelSamples = 0;
+  private rmsDb: number | null = null;
+  private lastSeq: number | null = null;
+  private lastEnd: number | null = null;
+  private at = Date.now();
+
+  constructor(
+    readonly station: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onChunk(c: PcmChunk): void {
+    const n = c.samples.length;
+    this.samples += n;
+    if (this.lastSeq !== null && c.seq > this.lastSeq + 1 && this.lastEnd !== null) {
+      // Lost chunks the source did not report itself.
+      this.gapS += Math.max(0, (c.t0 - this.lastEnd) / 1000);
+    }
+    this.lastSeq = c.seq;
+    this.lastEnd = c.t0 + (n * 1000) / c.sampleRate;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += c.samples[i] * c.samples[i];
+    this.sumSq += s;
+    this.levelSamples += n;
+    // The level is the RMS of about the last second.
+    if (this.levelSamples >= c.sampleRate) {
+      const ms = this.sumSq / this.levelSamples;
+      this.rmsDb = ms > 0 ? 10 * Math.log10(ms) : -200;
+      this.sumSq = 0;
+      this.levelSamples = 0;
+    }
+    if (this.state !== 'live') this.setState('live');
+  }
+
+  onEvent(e: SourceEvent): void {
+    if (e.type === 'status') this.setState(e.state, e.message);
+    else if (e.type === 'gap') this.gapS += e.lengthS;
+    else if (e.type === 'error') this.message = e.message;
+  }
+
+  setLag(lagS: number): void {
+    this.lagS = lagS;
+  }
+
+  setState(state: SourceState, message?: string): void {
+    this.state = state;
+    this.message = message;
+    this.at = this.now();
+  }
+
+  get current(): SourceState {
+    return this.state;
+  }
+
+  snapshot(): StationStatus {
+    return {
+      station: this.station,
+      state: this.state,
+      rmsDb: this.rmsDb,
+      lagS: this.lagS,
+      gapS: this.gapS,
+      samples: this.samples,
+      ...(this.message !== undefined ? { message: this.message } : {}),
+      at: this.now() > this.at ? this.now() : this.at,
+    };
+  }
+}
