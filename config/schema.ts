@@ -26,12 +26,15 @@ export const eventsSchema = z
   .refine((e) => e.maxS >= e.minS, { message: 'maxS must be at least minS', path: ['maxS'] })
   .refine((e) => e.bandHz[1] > e.bandHz[0], { message: 'bandHz must be [low, high] with high > low', path: ['bandHz'] });
 
+/** Spectral gating (streams/dsp/noise-gate.ts): steady ship and flow noise held down before the mel step. */
 export const noiseGateSchema = z
   .object({
-    /** Seconds of history for the per-frequency noise floor. */
-    historyS: positive.default(10),
-    /** How far above the floor (dB) a bin must be to pass. */
-    thresholdDb: z.number().min(0).default(6),
+    /** Seconds of history the per-frequency noise floor follows. */
+    timeConstantS: positive.max(600).default(2),
+    /** A bin passes when it is this many floor standard deviations above the floor mean. */
+    nStd: z.number().min(0).max(10).default(1.5),
+    /** Attenuation of gated bins, dB. */
+    reductionDb: z.number().min(0).max(120).default(20),
   })
   .strict();
 

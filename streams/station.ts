@@ -6,6 +6,7 @@
 import { defer, finalize, map, mergeMap, Observable, share, Subject, tap, timer, type Subscription } from 'rxjs';
 import { createBackoff, type BackoffOptions } from './sources/backoff.ts';
 import { melFrequencies } from './dsp/mel.ts';
+import type { NoiseGateOptions } from './dsp/noise-gate.ts';
 import { toDetection } from './detection.ts';
 import { classifyWindows } from './operators/classify.ts';
 import { cutWindows } from './operators/cut.ts';
@@ -40,7 +41,7 @@ export interface StationOptions {
   readonly sliding?: SlidingWindowOptions | false;
   /** Event detector settings; the mel band centres are filled in from the feature config. */
   readonly events?: Omit<EventOptions, 'melCentersHz'> | false;
-  readonly noiseGate?: { readonly historyS: number; readonly thresholdDb: number } | false;
+  readonly noiseGate?: NoiseGateOptions | false;
   readonly model: WindowClassifier | null;
   readonly minConfidence?: number;
   /** Restart after a fault (false: let the error through, for one-shot replays). */

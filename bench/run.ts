@@ -1,0 +1,79 @@
+// `npm run bench`: runs every bench/<name>.ts that exports `run()` several times, prints JSON and a
+// table, and rewrites bench/RESULTS.md with the machine, the date and each figure's median and
+// spread. `npm run bench -- mfcc pipeline` runs only those; BENCH_RUNS sets the repetitions.
+import { cpus, totalmem } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+type Figures = Record<string, number>;
+interface BenchModule {
+  run(): Promise<Figures>;
+  /** Units per figure name, for the table. */
+  units?: Record<string, string>;
+  /** Runs to take the median over (default BENCH_RUNS or 3). */
+  runs?: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const names = readdirSync(here)
+    .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.startsWith('_'))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .filter((n) => only.length === 0 || only.includes(n))
+    .sort();
+  const results: Record<string, Record<string, { median: number; min: number; max: number; runs: number; unit: string }>> = {};
+  for (const name of names) {
+    const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as Partial<BenchModule>;
+    if (typeof mod.run !== 'function') continue;
+    const runs = Number(process.env.BENCH_RUNS) || mod.runs || 3;
+    const samples: Figures[] = [];
+    process.stderr.write(`bench ${name}: ${runs} runs\n`);
+    for (let i = 0; i < runs; i++) samples.push(await mod.run());
+    results[name] = {};
+    for (const key of Object.keys(samples[0])) {
+      const xs = samples.map((s) => s[key]).filter((x) => Number.isFinite(x));
+      results[name][key] = {
+        median: xs.length ? median(xs) : Number.NaN,
+        min: Math.min(...xs),
+        max: Math.max(...xs),
+        runs: xs.length,
+        unit: mod.units?.[key] ?? '',
+      };
+    }
+  }
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const date = new Date().toISOString();
+  process.stdout.write(`${JSON.stringify({ machine, date, results }, null, 2)}\n`);
+  const rows: string[] = [];
+  for (const [bench, figs] of Object.entries(results)) {
+    for (const [k, v] of Object.entries(figs)) {
+      rows.push(`| ${bench} | ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${v.unit} | ${v.runs} |`);
+    }
+  }
+  const table = ['| bench | figure | median | spread (min – max) | unit | runs |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  process.stdout.write(`\n${table}\n`);
+  if (only.length === 0) {
+    writeFileSync(
+      join(here, 'RESULTS.md'),
+      `# Benchmark results\n\nMachine: ${machine}\nDate: ${date}\nCommand: \`npm run bench\`\n\n${table}\n`,
+    );
+    writeFileSync(join(here, 'results.json'), `${JSON.stringify({ machine, date, results }, null, 2)}\n`);
+  }
+}
+
+await main();

@@ -1,0 +1,25 @@
+// A deliberately simple, fully known WindowClassifier for pipeline tests: it names a window "Tone"
+// when its mean MFCC c0 (which follows log energy) is above a level, else "background". The real
+// species model is tested in test/models; this one lets the pipeline's plumbing be checked exactly.
+import type { FeatureConfig, Prediction, WindowClassifier } from '../../streams/types.ts';
+
+export function levelClassifier(cfg: FeatureConfig, c0Threshold: number): WindowClassifier & { calls: number; inputs: number } {
+  const self = {
+    name: 'level-test',
+    labels: ['background', 'Tone'] as const,
+    featureConfig: cfg,
+    calls: 0,
+    inputs: 0,
+    predictBatch(batch: readonly Float32Array[]): Prediction[] {
+      self.calls++;
+      self.inputs += batch.length;
+      return batch.map((x) => {
+        let c0 = 0;
+        for (let t = 0; t < cfg.frames; t++) c0 += x[t * cfg.nMfcc];
+        c0 /= cfg.frames;
+        return c0 > c0Threshold ? { species: 'Tone', confidence: 0.9 } : { species: 'background', confidence: 0.8 };
+      });
+    },
+  };
+  return self;
+}
