@@ -2,7 +2,7 @@
 // feed, the spectrogram draws, history survives a reload, a clip plays, and the page recovers by
 // itself when the server restarts. Screenshots go to test-artifacts/ for a human to look at.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,18 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT_DIST = join(ROOT, 'client/dist');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
+/** Missing, or older than any client source: a stale build would test yesterday's page. */
+function clientNeedsBuild(): boolean {
+  const index = join(CLIENT_DIST, 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
+    const p = join(dir, e.name);
+    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }, 0);
+  return Math.max(newest(join(ROOT, 'client/src')), statSync(join(ROOT, 'client/index.html')).mtimeMs, statSync(join(ROOT, 'server/ws-protocol.ts')).mtimeMs) > built;
+}
+
 if (!hasChromium) console.warn('SKIP test/e2e/dashboard.test.ts: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
 describe.skipIf(!hasChromium)('dashboard in chromium', () => {
@@ -34,7 +46,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(CLIENT_DIST, 'index.html'))) {
+    if (clientNeedsBuild()) {
       execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
     }
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -114,6 +126,10 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
       for (let i = 0; i < px.length; i += 4) { sum += px[i] * 3 + px[i + 1] * 5 + px[i + 2] * 7 + (i % 997); if (px[i] + px[i + 1] > 400) bright++; }
       return { sum, bright };
     });
+    // A detection over the last second and a half of columns gets a box on the overlay.
+    const now = Date.now();
+    await monitor.pushDetection({ id: 'e2e-boxed', station: 'lab', species: 'Orcinus orca', confidence: 0.9, start: now - 1500, end: now - 300, model: 'e2e', freqLowHz: 1500, freqHighHz: 5000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="spectrogram"]')?.getAttribute('data-marked')) >= 1, undefined, { timeout: 5000 });
     const a = await read();
     await page.waitForTimeout(600);
     const b = await read();
@@ -139,7 +155,8 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await page.reload();
     await page.waitForSelector('[data-testid="connection-state"][data-state="live"]', { timeout: 10_000 });
     const bar = await page.waitForSelector('[data-testid="history-bar"][data-species="Orcinus orca"]', { timeout: 5000 });
-    expect(Number(await bar.getAttribute('data-count'))).toBe(1);
+    // e2e-orca-1 and e2e-boxed, both in the current hour.
+    expect(Number(await bar.getAttribute('data-count'))).toBe(2);
     // The feed is reloaded from the store too.
     await page.waitForSelector('[data-testid="feed-item"][data-id="e2e-orca-1"]', { timeout: 5000 });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-history.png'), fullPage: true });
@@ -149,6 +166,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await app.close();
     await page.waitForSelector('[data-testid="connection-state"][data-state="reconnecting"]', { timeout: 5000 });
     expect(await page.textContent('[data-testid="connection-state"]')).toContain('reconnecting');
+    await page.waitForSelector('[data-testid="stale-note"]');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-reconnecting.png') });
     ({ app } = await startServer(monitor, { port }));
     await page.waitForSelector('[data-testid="connection-state"][data-state="live"]', { timeout: 15_000 });
