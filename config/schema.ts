@@ -1,6 +1,7 @@
 // The stations file, validated before anything starts: a typo in a field name or a bad URL is an
 // error naming the field, not a station that silently does nothing for a month.
 import { z } from 'zod';
+import { alertsConfigSchema } from '../server/alerts/rules.ts';
 
 const positive = z.number().positive();
 
@@ -99,17 +100,8 @@ export const configSchema = z
     clips: z.union([clipsSchema, z.literal(false)]).default({ dir: './data/clips', preRollS: 1, postRollS: 1 }),
     /** Model folder; absent: the shipped default model. */
     model: z.string().optional(),
-    alerts: z
-      .object({
-        rules: z.array(z.record(z.string(), z.unknown())).default([]),
-        webhooks: z.array(z.record(z.string(), z.unknown())).default([]),
-        /** A station silent or down this long raises an alert. */
-        stationDownMinutes: positive.default(10),
-        /** Detections further apart than this start a new encounter. */
-        encounterGapMinutes: positive.default(10),
-      })
-      .strict()
-      .default({ rules: [], webhooks: [], stationDownMinutes: 10, encounterGapMinutes: 10 }),
+    /** Alert rules, webhooks, encounter and outage settings (server/alerts/rules.ts). */
+    alerts: alertsConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {
