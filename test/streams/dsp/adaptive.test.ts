@@ -32,7 +32,7 @@ function band(freq: number): number {
 }
 
 describe('fixedFeatures: every duration → T × nMfcc', () => {
-  it.each([0.01, 0.05, 0.5, 1.024, 3, 20])('%s s of noise gives a finite %i × nMfcc matrix', (sec) => {
+  it.each([0.01, 0.05, 0.5, 1.024, 3, 20])('%s s of noise gives a finite T × nMfcc matrix', (sec) => {
     const x = noise(Math.round(sec * cfg.sampleRate), 0.1, 11);
     const f = fixedFeatures({ samples: x, sampleRate: cfg.sampleRate }, cfg);
     expect(f.length).toBe(cfg.frames * cfg.nMfcc);

@@ -1,0 +1,125 @@
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initDsp } from '../../../streams/dsp/fft.ts';
+import { melPowerFrames } from '../../../streams/dsp/mfcc.ts';
+import { melFrames } from '../../../streams/operators/mel-frames.ts';
+import type { AnalysisBlock, FeatureConfig, PcmChunk } from '../../../streams/types.ts';
+import { noise, tone } from '../dsp/signals.ts';
+
+const cfg: FeatureConfig = {
+  sampleRate: 16000,
+  nFft: 1024,
+  hop: 256,
+  nMels: 40,
+  nMfcc: 13,
+  fmin: 0,
+  fmax: 8000,
+  frames: 16,
+  center: true,
+  padMode: 'reflect',
+  topDb: 80,
+};
+const T0 = Date.UTC(2024, 0, 1);
+
+function chunks(x: Float32Array, sizes: (i: number) => number, station = 'st', t0 = T0, seq0 = 0, sr = cfg.sampleRate): PcmChunk[] {
+  const out: PcmChunk[] = [];
+  for (let i = 0, k = 0; i < x.length; k++) {
+    const n = Math.min(x.length - i, sizes(k));
+    out.push({ station, sampleRate: sr, samples: x.slice(i, i + n), t0: t0 + (i * 1000) / sr, seq: seq0 + k });
+    i += n;
+  }
+  return out;
+}
+
+function concatMel(blocks: AnalysisBlock[]): Float32Array {
+  const total = blocks.reduce((s, b) => s + b.mel.data.length, 0);
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const b of blocks) {
+    out.set(b.mel.data, o);
+    o += b.mel.data.length;
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  await initDsp();
+});
+
+describe('melFrames', () => {
+  it.each(['reflect', 'constant'] as const)('streamed frames equal the whole-signal mel frames (%s padding)', async (padMode) => {
+    const x = noise(16000 * 2 + 123, 0.3, 17);
+    const c = { ...cfg, padMode };
+    const blocks = await lastValueFrom(from(chunks(x, (k) => [100, 1000, 333, 4096, 7][k % 5])).pipe(melFrames(c), toArray()));
+    const want = melPowerFrames(x, 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000, padMode });
+    const got = concatMel(blocks);
+    expect(got.length).toBe(want.data.length);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want.data[i]) / (Math.abs(want.data[i]) + 1e-12));
+    expect(worst).toBeLessThan(1e-5);
+    // frame indices are contiguous and times exact
+    let next = 0;
+    for (const b of blocks) {
+      expect(b.frameIndex).toBe(next);
+      expect(b.frameT0).toBeCloseTo(T0 + (next * 256 * 1000) / 16000, 6);
+      expect(b.run).toBe(0);
+      next += b.mel.count;
+    }
+    // every input chunk got a block carrying it, plus one closing block with an empty chunk
+    expect(blocks.length).toBe(chunks(x, (k) => [100, 1000, 333, 4096, 7][k % 5]).length + 1);
+    expect(blocks.at(-1)!.chunk.samples.length).toBe(0);
+  });
+
+  it('emits a frame as soon as its samples have arrived (no extra latency)', async () => {
+    const x = noise(4096, 0.3, 2);
+    const blocks = await lastValueFrom(from(chunks(x, () => 512)).pipe(melFrames({ ...cfg, padMode: 'constant' }), toArray()));
+    // after 512 samples: the frame centred at 0 spans [-512, 512) → 1 frame; after 1024: centres ≤ 512 → 3 frames
+    expect(blocks[0].mel.count).toBe(1);
+    expect(blocks[1].frameIndex + blocks[1].mel.count).toBe(3);
+    // reflect padding mirrors sample 512 into frame 0, so it waits for one more sample
+    const r = await lastValueFrom(from(chunks(x, () => 512)).pipe(melFrames(cfg), toArray()));
+    expect(r[0].mel.count).toBe(0);
+    expect(r[1].mel.count).toBe(3);
+  });
+
+  it('starts a new run on a seq gap and on a clock jump', async () => {
+    const a = chunks(noise(8000, 0.2, 1), () => 2000);
+    const b = chunks(noise(8000, 0.2, 2), () => 2000, 'st', T0 + 60_000, 10); // seq gap
+    const c = chunks(noise(8000, 0.2, 3), () => 2000, 'st', T0 + 120_000, 14); // seq continues, clock jumps
+    const blocks = await lastValueFrom(from([...a, ...b, ...c]).pipe(melFrames(cfg), toArray()));
+    const runs = blocks.map((x) => x.run);
+    expect(runs.slice(0, 4)).toEqual([0, 0, 0, 0]);
+    expect(runs.slice(4, 8)).toEqual([1, 1, 1, 1]);
+    expect(runs.slice(8, 12)).toEqual([2, 2, 2, 2]);
+    expect(blocks[4].frameIndex).toBe(0);
+    expect(blocks[4].frameT0).toBe(T0 + 60_000);
+    expect(blocks[8].frameT0).toBe(T0 + 120_000);
+    // the second run's frames equal that run's own whole-signal frames (padding restarts)
+    const run1 = blocks.filter((x) => x.run === 1);
+    const want = melPowerFrames(noise(8000, 0.2, 2), 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000 });
+    const got = concatMel(run1);
+    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want.data[i], 4);
+  });
+
+  it('keeps stations apart', async () => {
+    const xa = tone(440, 16000, 1, 0.5);
+    const xb = noise(16000, 0.5, 9);
+    const ca = chunks(xa, () => 1600, 'a');
+    const cb = chunks(xb, () => 700, 'b');
+    const mixed: PcmChunk[] = [];
+    for (let i = 0; i < Math.max(ca.length, cb.length); i++) {
+      if (ca[i]) mixed.push(ca[i]);
+      if (cb[i]) mixed.push(cb[i]);
+    }
+    const blocks = await lastValueFrom(from(mixed).pipe(melFrames(cfg), toArray()));
+    const got = concatMel(blocks.filter((b) => b.chunk.station === 'a'));
+    const want = melPowerFrames(xa, 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000 });
+    expect(got.length).toBe(want.data.length);
+    for (let i = 0; i < got.length; i += 7) expect(got[i]).toBeCloseTo(want.data[i], 4);
+  });
+
+  it('refuses chunks not at the analysis rate, naming the station', async () => {
+    const bad = chunks(noise(4800), () => 4800, 'hydro-1', T0, 0, 48000);
+    await expect(lastValueFrom(from(bad).pipe(melFrames(cfg), toArray()))).rejects.toThrow(/hydro-1.*48000 Hz.*16000 Hz/);
+  });
+});
