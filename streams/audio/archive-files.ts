@@ -1,0 +1,52 @@
+// Which files an archive replay plays, and in what order: WAV/FLAC files of a folder (not its
+// subfolders) sorted by the start time in their names, else by modification time, then by name.
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { parseFileTimestamp } from '../sources/timestamp.ts';
+
+export interface ArchiveFile {
+  readonly path: string;
+  /** Start time from the file name, epoch ms; null when the name carries none. */
+  readonly stamp: number | null;
+  readonly mtimeMs: number;
+}
+
+const AUDIO_EXT = new Set(['.wav', '.wave', '.bwf', '.rf64', '.flac']);
+
+/** True for names a folder replay picks up (the content decides the decoder later). */
+export function isAudioFileName(name: string): boolean {
+  return AUDIO_EXT.has(extname(name).toLowerCase());
+}
+
+/**
+ * The files to replay. A file path is played whatever its extension; a folder contributes its
+ * audio files. Throws (a plain Error naming the path) when the path cannot be read.
+ */
+export async function listArchive(path: string): Promise<ArchiveFile[]> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    throw new Error(`archive ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
+  }
+  if (st.isFile()) return [{ path, stamp: parseFileTimestamp(path)?.t0 ?? null, mtimeMs: st.mtimeMs }];
+  if (!st.isDirectory()) throw new Error(`archive ${path}: neither a file nor a folder`);
+  const files: ArchiveFile[] = [];
+  for (const name of await readdir(path)) {
+    if (!isAudioFileName(name)) continue;
+    const p = join(path, name);
+    try {
+      const s = await stat(p);
+      if (!s.isFile()) continue;
+      files.push({ path: p, stamp: parseFileTimestamp(name)?.t0 ?? null, mtimeMs: s.mtimeMs });
+    } catch {
+      // Vanished between readdir and stat: nothing to play.
+    }
+  }
+  return sortArchive(files);
+}
+
+/** Time order: name stamp, else mtime; ties broken by path so the order is deterministic. */
+export function sortArchive(files: readonly ArchiveFile[]): ArchiveFile[] {
+  return [...files].sort((a, b) => (a.stamp ?? a.mtimeMs) - (b.stamp ?? b.mtimeMs) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,187 @@
+// Archived WAV/FLAC replayed as a live station: the replay is the project's regression harness, so
+// the same archive always yields the same chunks (t0, seq, samples).
+//
+// Time: each file starts at the time in its name; a file without one follows the previous file
+// contiguously, and the first such file starts at `startTime` (config) or else its mtime. Chunk t0
+// is file start + frames read × 1000 / sampleRate — computed from sample counts, never accumulated.
+// A later file that starts after a gap keeps seq running but jumps t0 (reported as a 'gap'); one
+// that starts before the previous ended is reported as a 'clock' event and keeps its own stamp.
+//
+// Loop: after the last file the archive starts again, shifted so that its first file begins where
+// the last one ended: t0 keeps increasing, seq keeps counting.
+//
+// Backpressure: the source pulls. It reads the next block only after the previous chunk's
+// subscriber.next() returned (and, when paced, after the pace wait). Synchronous downstream work
+// therefore throttles reading, and at most one block per file is in memory; a consumer that hands
+// chunks to an asynchronous queue must bound that queue itself. Do not put pace() after this
+// source: pass `speed` here instead (pace() would have to buffer what it is pushed).
+import { Observable } from 'rxjs';
+import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
+import { openAudioStream } from '../audio/read.ts';
+import { AudioFormatError } from '../audio/errors.ts';
+import { downmix } from '../audio/downmix.ts';
+import type { AudioStream } from '../audio/audio-stream.ts';
+import { listArchive, type ArchiveFile } from '../audio/archive-files.ts';
+import { PaceClock, validateSpeed, type ReplaySpeed } from '../operators/pace.ts';
+
+export interface ArchiveSourceOptions {
+  readonly station: string;
+  /** A file (played whatever its extension) or a folder (its WAV/FLAC files, not subfolders). */
+  readonly path: string;
+  /** 1 = real time, N = N× faster, 'max' = as fast as the consumer takes the chunks. */
+  readonly speed: ReplaySpeed;
+  readonly loop?: boolean;
+  /** Chunk duration in seconds (default 0.5); the last chunk of a file may be shorter. */
+  readonly chunkS?: number;
+  /** Which channel to keep, or 'mix' (default) to average all channels. */
+  readonly channel?: number | 'mix';
+  /** Epoch ms for files whose names carry no time. */
+  readonly startTime?: number;
+  readonly report?: SourceContext['report'];
+  /** Wall clock for pacing and report times (injectable for tests). */
+  readonly now?: () => number;
+}
+
+const GAP_TOLERANCE_MS = 1;
+
+/** Replay an archive as a station's chunks. Fatal (error): unreadable path, no playable file. */
+export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> {
+  validateSpeed(opts.speed);
+  const chunkS = opts.chunkS ?? 0.5;
+  if (!(chunkS > 0 && Number.isFinite(chunkS))) throw new RangeError(`archive chunkS must be > 0, got ${chunkS}`);
+  const channel = opts.channel ?? 'mix';
+  if (channel !== 'mix' && !(Number.isInteger(channel) && channel >= 0)) {
+    throw new RangeError(`archive channel must be a channel index ≥ 0 or 'mix', got ${String(channel)}`);
+  }
+  const { station } = opts;
+  const now = opts.now ?? Date.now;
+
+  return new Observable<PcmChunk>((subscriber) => {
+    let stopped = false;
+    let sleepTimer: ReturnType<typeof setTimeout> | null = null;
+    let wake: (() => void) | null = null;
+
+    const report = (e: SourceEvent): void => {
+      try {
+        opts.report?.(e);
+      } catch {
+        // A broken reporter must not stop the replay.
+      }
+    };
+    const status = (state: SourceState, message?: string): void =>
+      report(message === undefined ? { type: 'status', station, state, at: now() } : { type: 'status', station, state, at: now(), message });
+    const fileError = (file: string, message: string): void =>
+      report({ type: 'error', station, at: now(), message: message.startsWith(file) ? message : `${file}: ${message}` });
+    const sleep = (ms: number): Promise<void> =>
+      new Promise((resolve) => {
+        wake = resolve;
+        sleepTimer = setTimeout(() => { sleepTimer = null; wake = null; resolve(); }, ms);
+      });
+
+    async function playFile(
+      f: ArchiveFile, fileT0: number, st: { seq: number; pace: PaceClock }, onOpen: () => void,
+    ): Promise<{ frames: number; sampleRate: number } | null> {
+      let s: AudioStream;
+      try {
+        s = await openAudioStream(f.path);
+      } catch (e) {
+        fileError(f.path, (e as Error).message);
+        return null;
+      }
+      let frames = 0;
+      try {
+        if (channel !== 'mix' && channel >= s.channelCount) {
+          fileError(f.path, `channel ${channel} requested but the file has ${s.channelCount}`);
+          return null;
+        }
+        onOpen();
+        const sr = s.sampleRate;
+        const block = Math.max(1, Math.round(chunkS * sr));
+        while (!stopped) {
+          let data: Float32Array[] | null;
+          try {
+            data = await s.read(block);
+          } catch (e) {
+            // Corrupt audio mid-file: keep what played, report, go on with the next file.
+            if (!(e instanceof AudioFormatError)) throw e;
+            fileError(f.path, `${e.reason} (after ${(frames / sr).toFixed(3)} s; rest of file skipped)`);
+            break;
+          }
+          if (!data || stopped) break;
+          const samples = channel === 'mix' ? downmix(data) : data[channel];
+          // Read first, then hold: the schedule advances by what was actually read.
+          const wait = st.pace.wait(samples.length / sr);
+          if (wait > 0) await sleep(wait);
+          if (stopped) break;
+          subscriber.next({
+            station, sampleRate: sr, samples, t0: fileT0 + (frames * 1000) / sr, seq: st.seq++,
+            origin: { file: f.path, offsetS: frames / sr },
+          });
+          frames += samples.length;
+        }
+        if (s.nonFinite > 0) fileError(f.path, `${s.nonFinite} NaN/Inf samples replaced by 0`);
+        return { frames, sampleRate: sr };
+      } finally {
+        await s.close();
+      }
+    }
+
+    async function run(): Promise<void> {
+      const files = await listArchive(opts.path);
+      if (files.length === 0) throw new Error(`archive ${opts.path}: no WAV or FLAC files`);
+      status('live', `replaying ${files.length} file(s) from ${opts.path}`);
+      const st = { seq: 0, pace: new PaceClock(opts.speed, now) };
+      let shift = 0; // added to every time on loop passes after the first
+      let lastEnd: number | null = null;
+      let firstT0: number | null = null;
+      do {
+        let prevEndInPass: number | null = null;
+        let played = 0;
+        for (const f of files) {
+          if (stopped) return;
+          const fileT0: number = f.stamp !== null
+            ? f.stamp + shift
+            : prevEndInPass ?? (opts.startTime ?? f.mtimeMs) + shift;
+          // Gaps and overlaps are judged only for files that open: a bad file between two good
+          // ones is not a hole in time.
+          const onOpen = (): void => {
+            if (lastEnd === null) return;
+            const d = fileT0 - lastEnd;
+            if (d > GAP_TOLERANCE_MS) {
+              report({ type: 'gap', station, start: lastEnd, lengthS: d / 1000, reason: `archive: ${f.path} starts after the previous file ended` });
+            } else if (d < -GAP_TOLERANCE_MS) {
+              report({ type: 'clock', station, at: now(), driftS: d / 1000, message: `archive: ${f.path} starts ${(-d / 1000).toFixed(3)} s before the previous file ended` });
+            }
+          };
+          const r = await playFile(f, fileT0, st, onOpen);
+          if (stopped) return;
+          if (!r) continue;
+          played++;
+          firstT0 ??= fileT0;
+          prevEndInPass = fileT0 + (r.frames * 1000) / r.sampleRate;
+          lastEnd = prevEndInPass;
+        }
+        if (played === 0) throw new Error(`archive ${opts.path}: no playable file (each one is reported)`);
+        // firstT0 is from the first pass (shift 0): the next pass starts where this one ended.
+        if (opts.loop && lastEnd !== null && firstT0 !== null) shift = lastEnd - firstT0;
+      } while (opts.loop && !stopped);
+      status('ended', `archive ${opts.path} finished`);
+      subscriber.complete();
+    }
+
+    run().catch((e: unknown) => {
+      if (stopped) return;
+      const message = e instanceof Error ? e.message : String(e);
+      status('faulted', message);
+      subscriber.error(e instanceof Error ? e : new Error(message));
+    });
+
+    return () => {
+      stopped = true;
+      if (sleepTimer) clearTimeout(sleepTimer);
+      const w = wake;
+      wake = null;
+      w?.(); // the reading loop sees `stopped` and closes its file once any pending read settles
+    };
+  });
+}
