@@ -1,0 +1,111 @@
+// Archive throughput, stage by stage: one stretch of 48 kHz mono through resample → mel frames →
+// windows → fixed-size MFCC → classify, on one core. Figures are × real time (audio seconds per
+// wall second) of the whole pipeline and of each prefix of it, so each stage's share shows as the
+// difference. Decoding is measured on a real WAV file written first (streams/audio).
+import { lastValueFrom, toArray, from, map, mergeMap } from 'rxjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultFeatureConfig as cfg } from '../models/feature-config.ts';
+import { initDsp } from '../streams/dsp/fft.ts';
+import { fixedFeatures } from '../streams/dsp/adaptive.ts';
+import { cutWindows } from '../streams/operators/cut.ts';
+import { melFrames } from '../streams/operators/mel-frames.ts';
+import { resampleTo } from '../streams/operators/resample.ts';
+import type { PcmChunk } from '../streams/types.ts';
+import { chunksOf } from '../test/helpers/chunks.ts';
+import { mix, noise, placeAt, chirp, writeWav } from '../test/helpers/signals.ts';
+import { readAudioFile } from '../streams/audio/read.ts';
+
+export const units: Record<string, string> = {
+  decode_x: '× real time',
+  resample_x: '× real time',
+  mel_x: '× real time',
+  windows_x: '× real time',
+  features_x: '× real time',
+  classify_x: '× real time',
+  pipeline_x: '× real time',
+  us_per_frame: 'µs per 48 kHz hop-512 frame',
+};
+export const runs = 3;
+
+const SR = 48_000;
+const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 300;
+
+function signal(): Float32Array {
+  const base = noise(SECONDS, SR, 0.01, 3);
+  for (let t = 5; t < SECONDS - 5; t += 17) base.set(mix(base.subarray(t * SR, (t + 2) * SR), placeAt(chirp(2000, 9000, 1, SR, 0.2), 0.5, 2, SR)), t * SR);
+  return base;
+}
+
+let cached: { sig: Float32Array; chunks: PcmChunk[]; wav: string; dir: string } | null = null;
+
+async function timeIt(f: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return (performance.now() - t) / 1000;
+}
+
+export async function run(): Promise<Record<string, number>> {
+  await initDsp();
+  if (!cached) {
+    const sig = signal();
+    const dir = mkdtempSync(join(tmpdir(), 'hm-bench-'));
+    const wav = join(dir, 'bench.wav');
+    writeWav(wav, sig, SR, 'pcm16');
+    cached = { sig, chunks: chunksOf(sig, SR, { t0: 0, chunkS: 10 }), wav, dir };
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const { chunks, wav } = cached;
+  const decode = await timeIt(() => readAudioFile(wav));
+  const resample = await timeIt(() => lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), toArray())));
+  const mel = await timeIt(() => lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), toArray())));
+  const cut = { sliding: { durationS: 2, hopS: 1 } } as const;
+  const windows = await timeIt(() => lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows(cut), toArray())));
+  let nWin = 0;
+  const features = await timeIt(() =>
+    lastValueFrom(
+      from(chunks).pipe(
+        resampleTo(cfg.sampleRate),
+        melFrames(cfg),
+        cutWindows(cut),
+        mergeMap((ws) => ws),
+        map((w) => {
+          nWin++;
+          return fixedFeatures(w, cfg);
+        }),
+        toArray(),
+      ),
+    ),
+  );
+  let classify = Number.NaN;
+  try {
+    const { loadWindowClassifier, defaultModelDir } = await import('../models/classifier.ts');
+    const model = await loadWindowClassifier(defaultModelDir());
+    const feats = await lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows(cut), mergeMap((ws) => ws), map((w) => fixedFeatures(w, cfg)), toArray()));
+    classify = await timeIt(async () => {
+      for (let i = 0; i < feats.length; i += 32) model.predictBatch(feats.slice(i, i + 32));
+    });
+    model.dispose?.();
+  } catch (err) {
+    process.stderr.write(`bench pipeline: no model (${(err as Error).message.slice(0, 120)}); classify not measured\n`);
+  }
+  const total = decode + features + (Number.isNaN(classify) ? 0 : classify);
+  const x = (s: number): number => SECONDS / s;
+  return {
+    decode_x: x(decode),
+    resample_x: x(resample),
+    mel_x: x(mel),
+    windows_x: x(windows),
+    features_x: x(features),
+    classify_x: x(classify),
+    pipeline_x: x(total),
+    us_per_frame: (total * 1e6) / ((SECONDS * SR) / 512),
+    windows: nWin,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await run();
+  process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+}
