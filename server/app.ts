@@ -43,13 +43,12 @@ export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {
   const host = opts.host ?? DEFAULT_HOST;
   const token = resolveToken(host, opts.token); // throws off loopback without a token
   const clientDir = opts.clientDir ?? DEFAULT_CLIENT_DIR;
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024 });
+  // forceCloseConnections: a browser holding a keep-alive or half-finished request must not stall a restart.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, forceCloseConnections: true });
 
   const live = trackLiveState(monitor);
   const hub = new SocketHub(monitor, () => stationsWithStatus(monitor, live), opts.socket);
   app.addHook('onClose', async () => { hub.close(); live.close(); });
-
-  if (token !== null) app.addHook('onRequest', authHook(token));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const code = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
@@ -58,6 +57,9 @@ export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  // After the websocket plugin: its onRequest hook must mark upgrade requests first, so that a
+  // refused upgrade's socket is destroyed after the 401 instead of lingering.
+  if (token !== null) app.addHook('onRequest', authHook(token));
   const deps = { monitor, live };
   await app.register(async (api) => {
     await api.register(stationRoutes, deps);
