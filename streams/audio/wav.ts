@@ -152,6 +152,13 @@ export function parseWavHeader(src: ByteSource, path: string, opts: OpenOptions 
       const avail = size - body;
       // 0xFFFFFFFF is what streaming writers (ffmpeg to a pipe) leave: the data runs to the end.
       if (container === 'RIFF' && sz === 0xffffffff) declared = avail;
+      // A recorder that died before fixing up its header leaves size 0 with samples after it.
+      if (declared === 0 && avail >= 8 && !isChunkId(src.read(body, 4), 0)) {
+        if (!opts.allowTruncated) {
+          throw new AudioFormatError(path, `data chunk declares 0 bytes but ${avail} bytes follow (an unfinished recording? allowTruncated reads them)`);
+        }
+        declared = avail;
+      }
       dataDeclared = declared;
       if (fmt) break; // nothing after the samples matters
       const next = body + declared + (declared % 2);

@@ -119,6 +119,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           });
           frames += samples.length;
         }
+        if (frames === 0 && !stopped) fileError(f.path, 'no audio in the file (0 frames)');
         if (s.nonFinite > 0) fileError(f.path, `${s.nonFinite} NaN/Inf samples replaced by 0`);
         return { frames, sampleRate: sr };
       } finally {

@@ -215,6 +215,15 @@ describe('WAV bad input: AudioFormatError naming the file and the fault', () => 
     expectAudioError(() => parseWav(riff([['fmt ', f], ['data', pcm16([1])]]), 'g.wav'), /subformat GUID/);
   });
 
+  it('data size 0 with samples after it (unfinished recording): error, or read to the end with allowTruncated', () => {
+    const b = riff([['fmt ', fmtBody(1, 1, 8000, 16)], ['data', pcm16([100, 200, 300, 400, 500])]]);
+    b.set([0, 0, 0, 0], 40); // data size field
+    expectAudioError(() => parseWav(b, 'zero.wav'), /data chunk declares 0 bytes but 10 bytes follow/);
+    expect(Array.from(parseWav(b, 'zero.wav', { allowTruncated: true }).channels[0])).toEqual([100, 200, 300, 400, 500].map((v) => v / 32768));
+    // An honest empty data chunk followed by another chunk is fine: zero frames.
+    expect(parseWav(riff([['fmt ', fmtBody(1, 1, 8000, 16)], ['data', new Uint8Array(0)], ['LIST', new Uint8Array(4)]]), 'empty-data.wav').frames).toBe(0);
+  });
+
   it('allowTruncated keeps the whole frames that are there', () => {
     const a = parseWav(good.subarray(0, good.length - 3), 't.wav', { allowTruncated: true });
     expect(a.frames).toBe(2);
