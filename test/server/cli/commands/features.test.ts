@@ -1,14 +1,28 @@
-import { execFile } from 'node:child_process';
+import { Command } from 'commander';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { register } from '../../../../server/cli/commands/features.ts';
 import { initDsp } from '../../../../streams/dsp/fft.ts';
 import { mfcc } from '../../../../streams/dsp/mfcc.ts';
 
-const run = promisify(execFile);
-const bin = resolve(import.meta.dirname, '../../../../bin/hydromon.mjs');
+/** Runs the command in-process (only this command registered), returning what it printed. */
+async function run(args: string[]): Promise<{ stdout: string }> {
+  const program = new Command('hydromon').exitOverride();
+  register(program);
+  let stdout = '';
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return true;
+  });
+  try {
+    await program.parseAsync(['node', 'hydromon', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return { stdout };
+}
 const dir = mkdtempSync(join(tmpdir(), 'hydromon-features-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +60,7 @@ describe('hydromon features', () => {
   it('prints one JSON object with librosa defaults and the MFCC of the file', async () => {
     const f = join(dir, 'tone.wav');
     writeWav(f, sr, [x]);
-    const { stdout } = await run(process.execPath, [bin, 'features', f, '--json'], { maxBuffer: 64 << 20 });
+    const { stdout } = await run(['features', f, '--json']);
     const out = JSON.parse(stdout) as { sample_rate: number; n_fft: number; hop_length: number; n_mels: number; n_mfcc: number; mfcc: number[][] };
     expect(out.sample_rate).toBe(8000);
     expect([out.n_fft, out.hop_length, out.n_mels, out.n_mfcc]).toEqual([2048, 512, 128, 60]);
@@ -60,7 +74,7 @@ describe('hydromon features', () => {
   it('honours the options and averages stereo to mono', async () => {
     const f = join(dir, 'stereo.wav');
     writeWav(f, sr, [x, new Float32Array(x.length)]); // silent right channel: mono = x / 2
-    const { stdout } = await run(process.execPath, [bin, 'features', f, '--json', '--n-fft', '512', '--hop', '128', '--n-mels', '40', '--n-mfcc', '13', '--pad', 'constant']);
+    const { stdout } = await run(['features', f, '--json', '--n-fft', '512', '--hop', '128', '--n-mels', '40', '--n-mfcc', '13', '--pad', 'constant']);
     const out = JSON.parse(stdout) as { n_fft: number; hop_length: number; n_mels: number; n_mfcc: number; mfcc: number[][] };
     expect([out.n_fft, out.hop_length, out.n_mels, out.n_mfcc]).toEqual([512, 128, 40, 13]);
     expect(out.mfcc.length).toBe(1 + Math.floor(sr / 128));
@@ -72,7 +86,8 @@ describe('hydromon features', () => {
   it('fails clearly on a bad option or a non-audio file', async () => {
     const f = join(dir, 'notes.txt');
     writeFileSync(f, 'not audio at all');
-    await expect(run(process.execPath, [bin, 'features', f, '--json'])).rejects.toMatchObject({ stderr: expect.stringMatching(/notes\.txt/) });
-    await expect(run(process.execPath, [bin, 'features', f, '--pad', 'wrap'])).rejects.toMatchObject({ stderr: expect.stringMatching(/--pad must be reflect or constant/) });
+    await expect(run(['features', f, '--json'])).rejects.toThrow(/notes\.txt/);
+    await expect(run(['features', f, '--pad', 'wrap'])).rejects.toThrow(/--pad must be reflect or constant/);
+    await expect(run(['features', f, '--hop', '0'])).rejects.toThrow(/--hop must be a positive integer/);
   });
 });
