@@ -34,6 +34,8 @@ export interface LiveSourceOptions {
   readonly backoff?: Backoff | BackoffOptions | 'immediate';
   /** Connected but no audio for this long → stalled → reconnect (default 15 s). */
   readonly stallS?: number;
+  /** Allowance for the first audio after connecting (decoder probing, playlist fetch); default max(stallS, 20 s). */
+  readonly startupS?: number;
   readonly chunkS?: number;
   readonly driftThresholdS?: number;
   /** Epoch ms; injectable for tests. */
@@ -61,6 +63,7 @@ export function liveSource(ctx: SourceContext, connect: Connect, opts: LiveSourc
     const clock = createClock({ station, report, driftThresholdS: opts.driftThresholdS });
     const assembler = createAssembler({ station, chunkS: opts.chunkS });
     const stallMs = (opts.stallS ?? 15) * 1000;
+    const startupMs = (opts.startupS ?? Math.max(opts.stallS ?? 15, 20)) * 1000;
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let current: { end: () => void } | null = null;
@@ -89,28 +92,31 @@ export function liveSource(ctx: SourceContext, connect: Connect, opts: LiveSourc
         }
       };
       current = { end: finish };
+      const arm = (ms: number, since: string): Watchdog =>
+        createWatchdog(ms, () => {
+          if (!session.active) return;
+          const what = `no audio for ${ms / 1000} s${since ? ` ${since}` : ''}`;
+          status('stalled', what);
+          session.ended(`stalled (${what})`);
+        });
       const session: LiveSession = {
         get active() {
           return active && !stopped;
         },
         connected(message?: string): void {
           if (!session.active || watchdog) return;
-          watchdog = createWatchdog(stallMs, () => {
-            if (!session.active) return;
-            status('stalled', `no audio for ${stallMs / 1000} s`);
-            session.ended(`stalled (no audio for ${stallMs / 1000} s)`);
-          });
+          watchdog = arm(startupMs, 'since connecting');
           if (message) status('connecting', message);
         },
         audio(samples: Float32Array, sampleRate: number, sourceT0?: number): void {
           if (!session.active || samples.length === 0) return;
-          if (!watchdog) session.connected();
-          watchdog?.kick();
           const t = now();
           if (!live) {
             live = true;
+            watchdog?.stop();
+            watchdog = arm(stallMs, '');
             status('live');
-          }
+          } else watchdog?.kick();
           backoff?.live(t);
           const t0 = clock.stamp(samples.length, sampleRate, t, sourceT0);
           emit(assembler.push(samples, sampleRate, t0));

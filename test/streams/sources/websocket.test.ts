@@ -10,8 +10,8 @@ import { splitRandomly, toneStream } from './helpers/pusher.ts';
 function startWss(port: number, onConn: (ws: WebSocket, n: number) => void): Promise<WebSocketServer> {
   let n = 0;
   return new Promise((resolve) => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port, path: '/push' }, () => resolve(wss));
-    wss.on('connection', (ws) => onConn(ws, ++n));
+    const wss: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port, path: '/push' }, () => resolve(wss));
+    wss.on('connection', (ws: WebSocket) => onConn(ws, ++n));
   });
 }
 const stopWss = (wss: WebSocketServer): Promise<void> =>
