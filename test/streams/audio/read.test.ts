@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { readAudioFile, openAudioStream } from '../../../streams/audio/read.ts';
 import { AudioFormatError } from '../../../streams/audio/errors.ts';
@@ -52,5 +52,31 @@ describe('readAudioFile / openAudioStream pick the reader by content', () => {
   it('a missing file and a directory are AudioFormatErrors too', async () => {
     await expect(readAudioFile(join(dir, 'nope.wav'))).rejects.toBeInstanceOf(AudioFormatError);
     await expect(openAudioStream(dir)).rejects.toBeInstanceOf(AudioFormatError);
+  });
+});
+
+const dataRoot = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const manifests = ['watkins/manifest.csv', 'killer-whale-srkw/manifest.csv'].map((m) => join(dataRoot, m));
+const hasData = manifests.every((m) => existsSync(m));
+if (!hasData) console.warn(`[skip] real-recording decode test: manifests under ${dataRoot} not found (set HYDROMON_DATA)`);
+
+describe.skipIf(!hasData)('every real recording in the manifests decodes as the manifest says (HYDROMON_DATA)', () => {
+  it('sample rate, channel count and duration agree for all clips', async () => {
+    let n = 0;
+    for (const m of manifests) {
+      const [head, ...rows] = readFileSync(m, 'utf8').trim().split(/\r?\n/);
+      const cols = head.split(',');
+      const ip = cols.indexOf('path'), ir = cols.indexOf('sample_rate'), id = cols.indexOf('duration_s'), ic = cols.indexOf('channels');
+      for (const row of rows) {
+        const f = row.split(',');
+        const a = await readAudioFile(join(dataRoot, f[ip]));
+        expect(a.sampleRate, f[ip]).toBe(Number(f[ir]));
+        expect(Math.abs(a.durationS - Number(f[id])), f[ip]).toBeLessThan(0.01);
+        if (ic >= 0) expect(a.channels.length, f[ip]).toBe(Number(f[ic]));
+        expect(a.channels.every((ch) => ch.every(Number.isFinite))).toBe(true);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(400);
   });
 });
