@@ -21,7 +21,7 @@ import { dctFrames } from './dct.ts';
 import { powerToDb } from './db.ts';
 import { sharedMelAnalyzer, type MelAnalyzer } from './mel-analyzer.ts';
 import { melPowerFrames } from './mfcc.ts';
-import { padIndex } from './pad.ts';
+import { padSignal } from './pad.ts';
 import { resample } from './resample.ts';
 
 export interface FeatureInput {
@@ -79,19 +79,11 @@ export function adaptiveHopMel(samples: Float32Array, cfg: FeatureConfig, out = 
   const T = cfg.frames;
   const nFft = cfg.nFft;
   const half = Math.floor(nFft / 2);
-  const frame = new Float32Array(nFft);
+  // Pad once (frames start at ≥ −half and end at ≤ len + half), then every frame is a plain view.
+  const x = padSignal(samples, half, nFft - half, cfg.padMode);
   for (let t = 0; t < T; t++) {
     const c = Math.round(((t + 0.5) * len) / T);
-    const s0 = c - half;
-    if (s0 >= 0 && s0 + nFft <= len) {
-      an.frame(samples, s0, out, t * an.nMels);
-      continue;
-    }
-    for (let i = 0; i < nFft; i++) {
-      const j = padIndex(s0 + i, len, cfg.padMode);
-      frame[i] = j < 0 ? 0 : samples[j];
-    }
-    an.frame(frame, 0, out, t * an.nMels);
+    an.frame(x, c - half + half, out, t * an.nMels);
   }
   return out;
 }
