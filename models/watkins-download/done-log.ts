@@ -1,6 +1,6 @@
 // Completed files, one JSON line each, appended as files finish, so a rerun can trust a file by
 // size + checksum without asking the server. A torn last line (crash mid-append) is ignored.
-import { appendFile, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 
 export interface DoneRecord {
   /** Path relative to the output folder, '/'-separated. */
@@ -16,6 +16,9 @@ function isRecord(v: unknown): v is DoneRecord {
 }
 
 export class DoneLog {
+  // The open promise, not the handle: concurrent first adds must share one open.
+  private handle: Promise<FileHandle> | undefined;
+
   private constructor(
     private readonly file: string,
     private readonly records: Map<string, DoneRecord>,
@@ -45,8 +48,16 @@ export class DoneLog {
     return this.records.get(path);
   }
 
+  /** Record a finished file (one append on a handle kept open: thousands of files, one open). */
   async add(rec: DoneRecord): Promise<void> {
     this.records.set(rec.path, rec);
-    await appendFile(this.file, `${JSON.stringify(rec)}\n`);
+    this.handle ??= open(this.file, 'a');
+    await (await this.handle).write(`${JSON.stringify(rec)}\n`);
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    if (h !== undefined) await (await h).close();
   }
 }

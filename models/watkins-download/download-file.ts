@@ -1,61 +1,57 @@
-// Fetch one audio file to `<dest>.part`, check length and WAV header, then rename to `dest`: a file
-// under its final name is always complete, so an interrupted run never leaves a "done" half file.
+// Fetch one audio file, check its length and decode it, write it to `<dest>.part`, then rename to
+// `dest`: a file under its final name is always complete, so an interrupted run never leaves a
+// "done" half file. Cuts are small (seconds of audio, a few MB at most), so a body is held in memory
+// — one write instead of a stream, and the decoder sees every byte before anything is kept.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { checkAudioBytes, type AudioFacts } from './audio-check.ts';
 import { PermanentError, RetryableError, type PoliteClient } from './polite-client.ts';
-import { checkWavFile, type WavInfo } from './wav-header.ts';
 
 export interface DownloadedFile {
   readonly bytes: number;
   readonly sha256: string;
-  readonly wav: WavInfo;
+  readonly wav: AudioFacts;
 }
 
+/** Larger than any Watkins cut by far; guards memory against a wrong URL serving something huge. */
+export const MAX_AUDIO_BYTES = 512 * 1024 * 1024;
+
+/** Download `url` to `dest` (its folder must exist). @throws PermanentError with the reason. */
 export async function downloadFile(client: PoliteClient, url: string, dest: string): Promise<DownloadedFile> {
   const part = `${dest}.part`;
-  await mkdir(dirname(dest), { recursive: true });
-  try {
-    const got = await client.request(url, 'GET', async (res, signal) => {
-      if (res.body === null) throw new RetryableError('empty response body');
-      const cl = res.headers.get('content-length');
-      const expected = cl === null ? undefined : Number(cl);
-      const hash = createHash('sha256');
-      let bytes = 0;
-      const count = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          bytes += chunk.length;
-          hash.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
-      try {
-        await pipeline(body, count, createWriteStream(part), { signal });
-      } catch (err) {
-        if (signal.aborted) throw err;
-        // Connection closed or reset mid-body.
-        throw new RetryableError(`transfer broken after ${bytes} bytes: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      if (expected !== undefined && Number.isFinite(expected) && bytes !== expected) {
-        throw new RetryableError(`truncated: got ${bytes} of ${expected} bytes`);
-      }
-      return { bytes, sha256: hash.digest('hex') };
-    });
-    let wav: WavInfo;
-    try {
-      wav = await checkWavFile(part);
-    } catch (err) {
-      throw new PermanentError(`${url}: not valid audio: ${err instanceof Error ? err.message : String(err)}`);
+  const body = await client.request(url, 'GET', async (res) => {
+    const cl = res.headers.get('content-length');
+    const expected = cl === null ? undefined : Number(cl);
+    if (expected !== undefined && expected > MAX_AUDIO_BYTES) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new PermanentError(`announces ${expected} bytes, more than ${MAX_AUDIO_BYTES} allowed for one cut`);
     }
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (err) {
+      if (err instanceof Error && err.name === 'AbortError') throw err;
+      // Connection closed or reset mid-body (fetch's own Content-Length check lands here too).
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      throw new RetryableError(`transfer broken: ${err instanceof Error ? err.message : String(err)}${cause}`);
+    }
+    if (expected !== undefined && Number.isFinite(expected) && bytes.length !== expected) {
+      throw new RetryableError(`truncated: got ${bytes.length} of ${expected} bytes`);
+    }
+    return bytes;
+  });
+  let wav: AudioFacts;
+  try {
+    wav = checkAudioBytes(body, url);
+  } catch (err) {
+    throw new PermanentError(`${url}: not valid audio: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    await writeFile(part, body);
     await rename(part, dest);
-    return { ...got, wav };
   } catch (err) {
     await rm(part, { force: true }).catch(() => undefined);
     throw err;
   }
+  return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex'), wav };
 }

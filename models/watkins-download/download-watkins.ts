@@ -2,7 +2,7 @@
 // resumably. Prints nothing; reports through `onEvent` and the returned summary.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DoneLog } from './done-log.ts';
@@ -13,7 +13,7 @@ import { parseSpeciesPage } from './parse-species-page.ts';
 import { PoliteClient, type PoliteClientOptions } from './polite-client.ts';
 import { speciesSlug } from './slug.ts';
 import type { DownloadEvent, FailedCut, SpeciesLink, SpeciesSummary, WatkinsCut, WatkinsDownloadSummary } from './types.ts';
-import { checkWavFile, type WavInfo } from './wav-header.ts';
+import { checkAudioBytes, type AudioFacts } from './audio-check.ts';
 
 export const WATKINS_BASE_URL = 'https://cis.whoi.edu/science/B/whalesounds/';
 export const DONE_LOG_NAME = '.watkins-done.jsonl';
@@ -145,14 +145,15 @@ export async function downloadWatkins(opts: WatkinsDownloadOptions): Promise<Wat
   const total = [...jobs.values()].reduce((n, l) => n + l.length, 0);
   emit({ type: 'plan', total });
 
+  for (const slug of new Set(cuts.map((c) => c.speciesSlug))) await mkdir(join(opts.outDir, slug), { recursive: true });
   const log = await DoneLog.load(join(opts.outDir, DONE_LOG_NAME));
-  const good = new Map<string, { target: Target; wav: WavInfo }>();
+  const good = new Map<string, { target: Target; wav: AudioFacts }>();
   const failed: FailedCut[] = [];
   let downloaded = 0;
   let skipped = 0;
   let copied = 0;
 
-  const done = (t: Target, wav: WavInfo, outcome: 'downloaded' | 'skipped' | 'copied'): void => {
+  const done = (t: Target, wav: AudioFacts, outcome: 'downloaded' | 'skipped' | 'copied'): void => {
     good.set(t.rel, { target: t, wav });
     if (outcome === 'downloaded') downloaded++;
     else if (outcome === 'skipped') skipped++;
@@ -164,69 +165,81 @@ export async function downloadWatkins(opts: WatkinsDownloadOptions): Promise<Wat
     emit({ type: 'cut', fileId: t.cut.fileId, species: t.cut.species, outcome: 'failed', path: t.rel, reason });
   };
 
-  /** Is the file already complete? By logged size + checksum without the network, else by HEAD size. */
-  const complete = async (t: Target, url: string): Promise<WavInfo | undefined> => {
-    const size = await sizeOf(t.abs);
-    if (size === undefined) return undefined;
+  /**
+   * Is the file already complete? Trusted by logged size + checksum without the network, else by the
+   * size a HEAD request announces; either way it must decode as audio. One read of the file serves all.
+   */
+  const complete = async (t: Target, url: string): Promise<AudioFacts | undefined> => {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(t.abs);
+    } catch {
+      return undefined;
+    }
     const rec = log.get(t.rel);
-    let trusted = false;
-    if (rec !== undefined && rec.bytes === size) trusted = (await sha256File(t.abs)) === rec.sha256;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const trusted = rec !== undefined && rec.bytes === bytes.length && rec.sha256 === sha256;
     if (!trusted) {
       const remote = await client.contentLength(url).catch((err: unknown) => {
         if (signal?.aborted === true) throw err;
         return undefined;
       });
-      if (remote !== size) return undefined;
+      if (remote !== bytes.length) return undefined;
     }
-    let wav: WavInfo;
+    let wav: AudioFacts;
     try {
-      wav = await checkWavFile(t.abs);
+      wav = checkAudioBytes(bytes, t.abs);
     } catch {
       return undefined;
     }
-    if (!trusted) await log.add({ path: t.rel, bytes: size, sha256: await sha256File(t.abs) });
+    if (!trusted) await log.add({ path: t.rel, bytes: bytes.length, sha256 });
     return wav;
   };
 
-  await pool([...jobs], opts.concurrency ?? 2, signal, async ([url, targets]) => {
-    const pending: Target[] = [];
-    let source: { target: Target; wav: WavInfo } | undefined;
-    for (const t of targets) {
-      const wav = await complete(t, url);
-      if (wav === undefined) pending.push(t);
-      else {
-        done(t, wav, 'skipped');
-        source ??= { target: t, wav };
+  try {
+    await pool([...jobs], opts.concurrency ?? 2, signal, async ([url, targets]) => {
+      const pending: Target[] = [];
+      let source: { target: Target; wav: AudioFacts } | undefined;
+      for (const t of targets) {
+        const wav = await complete(t, url);
+        if (wav === undefined) pending.push(t);
+        else {
+          done(t, wav, 'skipped');
+          source ??= { target: t, wav };
+        }
       }
-    }
-    if (pending.length === 0) return;
-    if (source === undefined) {
-      const first = pending.shift() as Target;
-      try {
-        const got = await downloadFile(client, url, first.abs);
-        await log.add({ path: first.rel, bytes: got.bytes, sha256: got.sha256 });
-        done(first, got.wav, 'downloaded');
-        source = { target: first, wav: got.wav };
-      } catch (err) {
-        if (signal?.aborted === true) throw err;
-        const reason = message(err);
-        for (const t of [first, ...pending]) fail(t, url, reason);
-        return;
+      if (pending.length === 0) return;
+      if (source === undefined) {
+        const first = pending.shift() as Target;
+        try {
+          const got = await downloadFile(client, url, first.abs);
+          await log.add({ path: first.rel, bytes: got.bytes, sha256: got.sha256 });
+          done(first, got.wav, 'downloaded');
+          source = { target: first, wav: got.wav };
+        } catch (err) {
+          if (signal?.aborted === true) throw err;
+          const reason = message(err);
+          for (const t of [first, ...pending]) fail(t, url, reason);
+          return;
+        }
       }
-    }
-    for (const t of pending) {
-      try {
-        await mkdir(join(t.abs, '..'), { recursive: true });
-        await copyFile(source.target.abs, `${t.abs}.part`);
-        await rename(`${t.abs}.part`, t.abs);
-        const size = (await sizeOf(t.abs)) ?? 0;
-        await log.add({ path: t.rel, bytes: size, sha256: await sha256File(t.abs) });
-        done(t, source.wav, 'copied');
-      } catch (err) {
-        fail(t, url, `copy from ${source.target.rel} failed: ${message(err)}`);
+      const sourceRec = log.get(source.target.rel);
+      for (const t of pending) {
+        try {
+          await copyFile(source.target.abs, `${t.abs}.part`);
+          await rename(`${t.abs}.part`, t.abs);
+          const size = (await sizeOf(t.abs)) ?? 0;
+          const sha256 = sourceRec !== undefined && sourceRec.bytes === size ? sourceRec.sha256 : await sha256File(t.abs);
+          await log.add({ path: t.rel, bytes: size, sha256 });
+          done(t, source.wav, 'copied');
+        } catch (err) {
+          fail(t, url, `copy from ${source.target.rel} failed: ${message(err)}`);
+        }
       }
-    }
-  });
+    });
+  } finally {
+    await log.close();
+  }
 
   // Manifest: this run's complete files, plus earlier rows of species this run did not cover.
   const manifestPath = join(opts.outDir, 'manifest.csv');

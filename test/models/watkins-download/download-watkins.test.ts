@@ -156,7 +156,7 @@ describe('downloadWatkins against a local Watkins-shaped site', () => {
     fx.setFault('81002004', { kind: 'not-audio' });
     const s = await downloadWatkins(opts({ species: ["Fraser's Dolphin"] }));
     expect(s.failed).toHaveLength(1);
-    expect(s.failed[0].reason).toContain('81002004.wav: not valid audio: not a RIFF/WAVE file (starts with "<html><body>")');
+    expect(s.failed[0].reason).toBe(`${fx.audioOrigin}${fx.audioPath('81002004')}: not valid audio: not a WAV or FLAC file (starts with 3c 68 74 6d)`);
     expect(audioGets().filter((p) => p.endsWith('81002004.wav'))).toHaveLength(1);
   });
 
