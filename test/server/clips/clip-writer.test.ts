@@ -59,12 +59,12 @@ describe('ClipWriter', () => {
     const all = chunks(0, 10);
     for (const c of all.slice(0, 60)) w.pushChunk(c); // up to 6.0 s
     let done: Detection | undefined;
-    void w.addDetection(det(5, 5.5)).then((d) => { done = d; });
+    const p = w.addDetection(det(5, 5.5)).then((d) => (done = d));
     await new Promise((r) => setTimeout(r, 30));
     expect(done).toBeUndefined(); // post-roll ends at 6.5 s
     expect(w.stats().pending).toBe(1);
     for (const c of all.slice(60, 65)) w.pushChunk(c);
-    await new Promise((r) => setTimeout(r, 30));
+    await p;
     expect(done?.clip).toMatch(/\.wav$/);
     expect(parseWav(readFileSync(join(root, done!.clip!))).frames).toBe(2.5 * SR);
   });
