@@ -22,6 +22,8 @@ interface PffftModule {
   _pffft_aligned_malloc(bytes: number): number;
   _pffft_aligned_free(ptr: number): void;
   _pffft_transform_ordered(setup: number, input: number, output: number, work: number, dir: number): void;
+  _pffft_transform(setup: number, input: number, output: number, work: number, dir: number): void;
+  _pffft_zconvolve_accumulate(setup: number, a: number, b: number, ab: number, scaling: number): void;
 }
 
 type PffftFactory = (arg?: object) => Promise<PffftModule>;
@@ -139,6 +141,63 @@ class PffftReal implements RealFft {
       re[k] = heap[j];
       im[k] = heap[j + 1];
     }
+  }
+}
+
+/**
+ * Circular convolution of n-sample blocks with a fixed kernel, through the WASM FFT (overlap-save
+ * building block): out[t] = Σ_q kernel[q]·input[offset + (t − q) mod n]. Outputs t ≥ K − 1 equal
+ * the linear convolution. Null when the WASM FFT is not loaded or cannot do size n.
+ */
+export interface BlockConvolver {
+  readonly n: number;
+  readonly kernelLength: number;
+  convolve(input: Float32Array, offset: number, out: Float32Array): void;
+}
+
+export function createWasmConvolver(kernel: Float32Array, n: number): BlockConvolver | null {
+  if (!wasm || !pffftSupports(n) || kernel.length > n) return null;
+  return new PffftConvolver(kernel, n, wasm.mod);
+}
+
+class PffftConvolver implements BlockConvolver {
+  readonly kernelLength: number;
+  private readonly setup: number;
+  private readonly kPtr: number;
+  private readonly inPtr: number;
+  private readonly accPtr: number;
+  private readonly workPtr: number;
+
+  constructor(
+    kernel: Float32Array,
+    readonly n: number,
+    private readonly mod: PffftModule,
+  ) {
+    this.kernelLength = kernel.length;
+    this.setup = mod._pffft_new_setup(n, 0);
+    if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
+    this.kPtr = mod._pffft_aligned_malloc(n * 4);
+    this.inPtr = mod._pffft_aligned_malloc(n * 4);
+    this.accPtr = mod._pffft_aligned_malloc(n * 4);
+    this.workPtr = mod._pffft_aligned_malloc(n * 4);
+    const heap = mod.HEAPF32;
+    heap.fill(0, this.inPtr >> 2, (this.inPtr >> 2) + n);
+    heap.set(kernel, this.inPtr >> 2);
+    // kernel spectrum in PFFFT's internal (unordered) layout, as zconvolve expects
+    mod._pffft_transform(this.setup, this.inPtr, this.kPtr, this.workPtr, 0);
+    fftRegistry.register(this, [this.setup, this.kPtr, this.inPtr, this.accPtr, this.workPtr]);
+  }
+
+  convolve(input: Float32Array, offset: number, out: Float32Array): void {
+    const { n, mod } = this;
+    mod.HEAPF32.set(input.subarray(offset, offset + n), this.inPtr >> 2);
+    mod._pffft_transform(this.setup, this.inPtr, this.inPtr, this.workPtr, 0);
+    mod.HEAPF32.fill(0, this.accPtr >> 2, (this.accPtr >> 2) + n);
+    mod._pffft_zconvolve_accumulate(this.setup, this.inPtr, this.kPtr, this.accPtr, 1 / n);
+    mod._pffft_transform(this.setup, this.accPtr, this.accPtr, this.workPtr, 1);
+    const heap = mod.HEAPF32;
+    const a = this.accPtr >> 2;
+    out.set(heap.subarray(a, a + n));
   }
 }
 

@@ -11,8 +11,15 @@
 // alias. Defaults (24 zero crossings, Kaiser β 8.5, rolloff 0.9) put the stopband at the new
 // Nyquist with ≥ 80 dB rejection and the passband (±0.1 dB) to ~0.8 × the lower Nyquist.
 // State carries across push() calls: chunked output is bit-identical to one-shot output.
+//
+// Speed: integer downsampling (48000→16000, 44100→22050, 96000→16000) filters by FFT overlap-save
+// through the WASM FFT (when initDsp() has run) and keeps every M-th sample — the same filter, ~5×
+// fewer operations than the direct polyphase sum, at the cost of one FFT block (~1–2k input
+// samples) of extra latency. Everything else uses the direct polyphase sum.
 
 export interface ResamplerOptions {
+  /** 'auto' (default): FFT overlap-save for integer downsampling when the WASM FFT is loaded. */
+  readonly method?: 'auto' | 'direct';
   /** Sinc zero crossings on each side, at the lower of the two rates. Default 24. */
   readonly zeroCrossings?: number;
   /** Kaiser window β. Default 8.5. */
@@ -20,6 +27,8 @@ export interface ResamplerOptions {
   /** Cutoff as a fraction of the lower Nyquist. Default 0.9. */
   readonly rolloff?: number;
 }
+
+import { createWasmConvolver, type BlockConvolver } from './fft.ts';
 
 const MAX_EXACT_PHASES = 4096;
 const INTERP_PHASES = 512;
@@ -94,6 +103,11 @@ export class Resampler {
   private totalIn = 0;
   /** Index of the next output sample. */
   private nOut = 0;
+  /** Overlap-save mode (integer downsampling): the convolver, its output block, the next block. */
+  private readonly conv: BlockConvolver | null = null;
+  private readonly z: Float32Array = new Float32Array(0);
+  private block = 0;
+  private readonly pre: number;
 
   constructor(inRate: number, outRate: number, opts: ResamplerOptions = {}) {
     if (!(inRate > 0) || !Number.isFinite(inRate)) throw new Error(`resampler: input rate must be > 0, got ${inRate}`);
@@ -125,6 +139,16 @@ export class Resampler {
     }
     // Zeros before the first sample, so output 0 (at input time 0) can be computed.
     const pre = this.d ? this.d.taps / 2 - 1 : 0;
+    this.pre = pre;
+    if (this.d && this.exact && this.up === 1 && this.down >= 2 && opts.method !== 'direct') {
+      const K = this.d.taps;
+      let n = 1024;
+      while (n < 4 * K) n *= 2;
+      const kernel = new Float32Array(K);
+      for (let q = 0; q < K; q++) kernel[q] = this.d.table[K - 1 - q];
+      this.conv = createWasmConvolver(kernel, n);
+      if (this.conv) this.z = new Float32Array(n);
+    }
     this.buf = new Float32Array(Math.max(4096, pre * 2));
     this.bufLen = pre;
     this.bufStart = -pre;
@@ -155,7 +179,7 @@ export class Resampler {
   flush(): Float32Array {
     if (!this.d) return new Float32Array(0);
     const end = this.totalIn;
-    this.append(new Float32Array(this.d.taps));
+    this.append(new Float32Array(this.conv ? this.conv.n : this.d.taps));
     const lastT = this.exact ? Math.ceil((end * this.up) / this.down) : Math.ceil((end * this.outRate) / this.inRate);
     const out = this.drain(this.totalIn, lastT);
     return out;
@@ -175,6 +199,7 @@ export class Resampler {
 
   /** Compute outputs while their taps lie inside available input (< avail), up to maxOut. */
   private drain(avail: number, maxOut = Infinity): Float32Array {
+    if (this.conv) return this.drainBlocks(this.conv, avail, maxOut);
     const d = this.d!;
     const K = d.taps;
     const half = K / 2;
@@ -256,6 +281,51 @@ export class Resampler {
       this.buf.copyWithin(0, drop, this.bufLen);
       this.bufLen -= drop;
       this.bufStart += drop;
+    }
+    return out;
+  }
+
+  /**
+   * Overlap-save: block b holds input [−pre + b·S, −pre + b·S + N) and yields the filtered signal
+   * z[i] for i ∈ [b·S, (b+1)·S), S = N − K + 1; output n = z[n·M].
+   */
+  private drainBlocks(conv: BlockConvolver, avail: number, maxOut: number): Float32Array {
+    const N = conv.n;
+    const K = conv.kernelLength;
+    const S = N - K + 1;
+    const M = this.down;
+    const parts: Float32Array[] = [];
+    let total = 0;
+    while (this.nOut < maxOut) {
+      const s = -this.pre + this.block * S;
+      if (s + N > avail) break;
+      const zStart = this.block * S;
+      const zEnd = zStart + S;
+      const n = this.nOut;
+      if (n * M < zEnd) {
+        conv.convolve(this.buf, s - this.bufStart, this.z);
+        const cnt = Math.min(Math.ceil(zEnd / M) - n, maxOut - n);
+        const o = new Float32Array(cnt);
+        for (let j = 0; j < cnt; j++) o[j] = this.z[(n + j) * M - zStart + K - 1];
+        parts.push(o);
+        total += cnt;
+        this.nOut += cnt;
+      }
+      this.block++;
+    }
+    const keepFrom = -this.pre + this.block * S;
+    const drop = Math.max(0, Math.min(this.bufLen, keepFrom - this.bufStart));
+    if (drop > 0) {
+      this.buf.copyWithin(0, drop, this.bufLen);
+      this.bufLen -= drop;
+      this.bufStart += drop;
+    }
+    if (parts.length === 1) return parts[0];
+    const out = new Float32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
     }
     return out;
   }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initDsp } from '../../../streams/dsp/fft.ts';
 import { resample, Resampler } from '../../../streams/dsp/resample.ts';
 import { noise, rms, tone } from './signals.ts';
 
@@ -16,23 +17,43 @@ function levelDb(y: Float32Array): number {
   return 20 * Math.log10(rms(y, Math.floor(n / 4), Math.floor((3 * n) / 4)) * Math.SQRT2);
 }
 
+beforeAll(async () => {
+  await initDsp(); // integer downsampling then runs by FFT overlap-save; 'direct' is tested too
+});
+
+const methods = ['auto', 'direct'] as const;
+
 describe('Resampler', () => {
   it.each(pairs)('%i → %i keeps in-band tone amplitude and the output length', (a, b) => {
     const nyq = Math.min(a, b) / 2;
-    for (const frac of [0.05, 0.3, 0.6, 0.75]) {
-      const y = resample(tone(frac * nyq, a, 0.5), a, b);
-      expect(y.length).toBe(Math.ceil((Math.round(a * 0.5) * b) / a));
-      expect(Math.abs(levelDb(y))).toBeLessThan(0.1);
+    for (const method of methods) {
+      for (const frac of [0.05, 0.3, 0.6, 0.75]) {
+        const y = resample(tone(frac * nyq, a, 0.5), a, b, { method });
+        expect(y.length).toBe(Math.ceil((Math.round(a * 0.5) * b) / a));
+        expect(Math.abs(levelDb(y))).toBeLessThan(0.1);
+      }
     }
   });
 
   it.each(pairs.filter(([a, b]) => b < a))('%i → %i rejects a tone above the new Nyquist by ≥ 60 dB', (a, b) => {
-    for (const frac of [1.1, 1.4]) {
-      const f = (frac * b) / 2;
-      if (f >= a / 2) continue;
-      const y = resample(tone(f, a, 0.5), a, b);
-      expect(levelDb(y)).toBeLessThan(-60);
+    for (const method of methods) {
+      for (const frac of [1.1, 1.4]) {
+        const f = (frac * b) / 2;
+        if (f >= a / 2) continue;
+        const y = resample(tone(f, a, 0.5), a, b, { method });
+        expect(levelDb(y)).toBeLessThan(-60);
+      }
     }
+  });
+
+  it('FFT overlap-save and the direct sum agree (same filter)', () => {
+    const x = noise(48000, 0.5, 12);
+    const f = resample(x, 48000, 16000);
+    const d = resample(x, 48000, 16000, { method: 'direct' });
+    expect(f.length).toBe(d.length);
+    let worst = 0;
+    for (let i = 0; i < f.length; i++) worst = Math.max(worst, Math.abs(f[i] - d[i]));
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('a tone keeps its frequency (zero crossings) after 48k → 16k', () => {
@@ -49,10 +70,10 @@ describe('Resampler', () => {
     for (const n of [300, 1000, 2000]) expect(y[n]).toBeCloseTo(Math.sin((2 * Math.PI * 500 * n) / b + 0.3), 3);
   });
 
-  it.each(pairs)('%i → %i: chunked output equals one-shot output exactly', (a, b) => {
+  it.each(pairs.flatMap(([a, b]) => methods.map((m) => [a, b, m] as const)))('%i → %i (%s): chunked output equals one-shot output exactly', (a, b, method) => {
     const x = noise(Math.round(a * 0.3), 0.5, 3);
-    const one = resample(x, a, b);
-    const r = new Resampler(a, b);
+    const one = resample(x, a, b, { method });
+    const r = new Resampler(a, b, { method });
     const parts: Float32Array[] = [];
     let i = 0;
     let k = 1;
