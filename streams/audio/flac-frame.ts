@@ -2,7 +2,7 @@
 // FIXED, LPC), wasted bits, Rice / Rice2 partitions with escape codes, and the three stereo
 // decorrelation modes. Arithmetic is in doubles (exact to 2^53), so 32-bit streams, whose side
 // channel needs 33 bits, decode exactly too.
-import { BitReader, crc8, crc16 } from './flac-bits.ts';
+import { BitReader, NEED_MORE, crc8, crc16 } from './flac-bits.ts';
 
 export interface StreamInfo {
   readonly minBlockSize: number;
@@ -169,13 +169,56 @@ function readResidual(br: BitReader, n: number, order: number, out: Float64Array
       const raw = br.readBits(5);
       for (; i < stop; i++) out[i] = raw ? br.readSigned(raw) : 0;
     } else {
-      const scale = 2 ** param;
-      for (; i < stop; i++) {
-        const v = br.readUnary() * scale + (param ? br.readBits(param) : 0);
-        out[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2; // zigzag
-      }
+      readRice(br, out, i, stop, param);
+      i = stop;
     }
   }
+}
+
+/**
+ * Rice-coded residuals out[i, stop) with parameter `param`: the hot loop of the decoder, so the
+ * reader's state lives in locals here. On NEED_MORE the reader is left as it was; the caller
+ * retries the whole frame anyway.
+ */
+function readRice(br: BitReader, out: Float64Array, i: number, stop: number, param: number): void {
+  const buf = br.buf;
+  const end = br.end;
+  let pos = br.pos;
+  let bit = br.bit;
+  const scale = 2 ** param;
+  for (; i < stop; i++) {
+    let q = 0;
+    for (;;) {
+      if (pos >= end) throw NEED_MORE;
+      const byte = (buf[pos] << bit) & 0xff;
+      if (byte !== 0) {
+        const lz = Math.clz32(byte) - 24;
+        q += lz;
+        bit += lz + 1;
+        if (bit === 8) { bit = 0; pos++; }
+        break;
+      }
+      q += 8 - bit;
+      bit = 0;
+      pos++;
+    }
+    let r = 0;
+    let n = param;
+    while (n > 0) {
+      if (pos >= end) throw NEED_MORE;
+      const avail = 8 - bit;
+      const take = n < avail ? n : avail;
+      r = r * (1 << take) + ((buf[pos] >> (avail - take)) & ((1 << take) - 1));
+      n -= take;
+      bit += take;
+      if (bit === 8) { bit = 0; pos++; }
+    }
+    const v = q * scale + r;
+    // Zigzag: bit ops while v fits 31 bits (nearly always), doubles beyond.
+    out[i] = v <= 0x7fffffff ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+  br.pos = pos;
+  br.bit = bit;
 }
 
 function restoreFixed(s: Float64Array, n: number, order: number): void {
