@@ -19,7 +19,7 @@ export const MAX_AUDIO_BYTES = 512 * 1024 * 1024;
 /** Download `url` to `dest` (its folder must exist). @throws PermanentError with the reason. */
 export async function downloadFile(client: PoliteClient, url: string, dest: string): Promise<DownloadedFile> {
   const part = `${dest}.part`;
-  const body = await client.request(url, 'GET', async (res) => {
+  const body = await client.request(url, 'GET', async (res, signal) => {
     const cl = res.headers.get('content-length');
     const expected = cl === null ? undefined : Number(cl);
     if (expected !== undefined && expected > MAX_AUDIO_BYTES) {
@@ -30,7 +30,7 @@ export async function downloadFile(client: PoliteClient, url: string, dest: stri
     try {
       bytes = new Uint8Array(await res.arrayBuffer());
     } catch (err) {
-      if (err instanceof Error && err.name === 'AbortError') throw err;
+      if (signal.aborted) throw err; // timeout or abort: the client names it
       // Connection closed or reset mid-body (fetch's own Content-Length check lands here too).
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       throw new RetryableError(`transfer broken: ${err instanceof Error ? err.message : String(err)}${cause}`);

@@ -83,6 +83,8 @@ export type AudioFault =
   | { readonly kind: 'status'; readonly status: number; readonly times: number; readonly retryAfter?: string }
   /** Announce the full Content-Length but send only `bytes` and close, for the next `times` GETs. */
   | { readonly kind: 'truncate'; readonly bytes: number; readonly times: number }
+  /** Send headers, then nothing (the connection stays open) for the next `times` GETs. */
+  | { readonly kind: 'stall'; readonly times: number }
   /** 200 with an HTML page instead of audio, always. */
   | { readonly kind: 'not-audio' };
 
@@ -265,6 +267,10 @@ export async function startWatkinsFixture(species: readonly FixtureSpecies[]): P
           return;
         }
         res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': String(bytes.length) });
+        if (f.kind === 'stall') {
+          res.flushHeaders();
+          return;
+        }
         res.write(Buffer.from(bytes.subarray(0, f.bytes)), () => res.destroy());
         return;
       }

@@ -152,6 +152,15 @@ describe('downloadWatkins against a local Watkins-shaped site', () => {
     expect((await readFile(join(out, 'manifest.csv'), 'utf8'))).not.toContain('70001003');
   });
 
+  it('gives up on a stalled transfer after the timeout and retries it', async () => {
+    fx.setFault('75005002', { kind: 'stall', times: 1 });
+    const retries: string[] = [];
+    const s = await downloadWatkins(opts({ species: ['Minke Whale'], timeoutMs: 300, onEvent: (e) => e.type === 'retry' && retries.push(e.reason) }));
+    expect(s.failed).toEqual([]);
+    expect(retries).toEqual(['timed out after 300 ms']);
+    expect(new Uint8Array(await readFile(join(out, 'minke-whale/75005002.wav')))).toEqual(fx.wavBytes('75005002'));
+  });
+
   it('rejects a 200 that is not audio without retrying', async () => {
     fx.setFault('81002004', { kind: 'not-audio' });
     const s = await downloadWatkins(opts({ species: ["Fraser's Dolphin"] }));
