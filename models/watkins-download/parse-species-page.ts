@@ -62,9 +62,15 @@ export function parseSpeciesPage(html: string, species: SpeciesLink): WatkinsCut
   const headers = new Map<HtmlElement, Map<number, Field>>();
   const out: WatkinsCut[] = [];
   const seen = new Set<string>();
-  for (const source of elementsByTag(doc, 'source')) {
-    const src = (attr(source, 'src') ?? '').trim();
-    if (src === '') continue;
+  // The player's <source src> is the audio; older layouts of the site only had a "Download" link to
+  // the same .wav, so such links count too (one entry per file id either way).
+  const candidates = [
+    ...elementsByTag(doc, 'source').map((el) => [el, attr(el, 'src')] as const),
+    ...elementsByTag(doc, 'a').map((el) => [el, attr(el, 'href')] as const).filter(([, h]) => /\.wav(\?|#|$)/i.test(h ?? '')),
+  ];
+  for (const [source, rawSrc] of candidates) {
+    const src = (rawSrc ?? '').trim();
+    if (src === '' || /^javascript:/i.test(src)) continue;
     let audioUrl: string;
     try {
       audioUrl = new URL(src, species.url).href;
@@ -106,7 +112,7 @@ export function parseSpeciesPage(html: string, species: SpeciesLink): WatkinsCut
     });
   }
   if (out.length === 0) {
-    throw new Error(`species page "${species.name}": no <source src> audio entries found at ${species.url}`);
+    throw new Error(`species page "${species.name}": no <source src> (or <a href="….wav">) audio entries found at ${species.url}`);
   }
   return out;
 }

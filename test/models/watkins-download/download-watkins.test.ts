@@ -64,6 +64,15 @@ describe('downloadWatkins against a local Watkins-shaped site', () => {
     await expect(downloadWatkins(opts({ species: ['Blue Whale'] }))).rejects.toThrow(/unknown species "Blue Whale": the index at .* lists Humpback Whale, Fraser's Dolphin, Minke Whale/);
   });
 
+  it('keeps earlier species in the manifest when a later run covers others', async () => {
+    await downloadWatkins(opts({ species: ['Minke Whale'] }));
+    const s = await downloadWatkins(opts({ species: ["Fraser's Dolphin"] }));
+    expect(s.manifestRows).toBe(8);
+    const rows = (await readFile(s.manifestPath, 'utf8')).trim().split('\n').slice(1);
+    expect(rows.filter((r) => r.startsWith('minke-whale/'))).toHaveLength(4);
+    expect(rows.filter((r) => r.startsWith('frasers-dolphin/'))).toHaveLength(4);
+  });
+
   it('resumes after an interrupted run, fetching only what is missing', async () => {
     const ac = new AbortController();
     fx.onRequest = (r) => {
@@ -180,7 +189,7 @@ describe('downloadWatkins against a local Watkins-shaped site', () => {
     fx.setPage('/science/B/whalesounds/bestOf.cfm?code=BD5A', '<html><body><p>This page has moved.</p></body></html>');
     const s = await downloadWatkins(opts());
     const url = `${fx.baseUrl}bestOf.cfm?code=BD5A`;
-    expect(s.pageErrors).toEqual([{ url, reason: `species page "Fraser's Dolphin": no <source src> audio entries found at ${url}` }]);
+    expect(s.pageErrors).toEqual([{ url, reason: `species page "Fraser's Dolphin": no <source src> (or <a href="….wav">) audio entries found at ${url}` }]);
     expect(s.downloaded + s.copied).toBe(9);
   });
 });

@@ -38,10 +38,21 @@ describe('parseSpeciesPage', () => {
     });
   });
 
-  it('fails naming species and URL when the page has no audio sources', () => {
-    const html = '<table><tr><td><a href="WhaleSounds/1.wav">Download</a></td></tr></table>';
+  it('also takes the older layout: a Download link to the .wav, with metadata from its row', () => {
+    const html = `<table><tr><th>Location</th><th>Date</th><th>Download</th><th>Metadata</th></tr>
+      <tr><td>Trinity Bay</td><td>18-Jul-1954</td><td><a href="WhaleSounds/54024008.WAV" target="_blank">Download</a></td>
+      <td><a href="javascript:popUpWin('metaData.cfm?RN=54024008');">Metadata</a></td></tr></table>`;
+    expect(parseSpeciesPage(html, link)).toEqual([{
+      fileId: '54024008', species: 'Humpback Whale', speciesSlug: 'humpback-whale',
+      audioUrl: 'https://cis.whoi.edu/science/B/whalesounds/WhaleSounds/54024008.WAV', pageUrl: link.url,
+      tapeId: '54024', location: 'Trinity Bay', recorded: '18-Jul-1954',
+    }]);
+  });
+
+  it('fails naming species and URL when the page has no audio entries', () => {
+    const html = '<table><tr><td><a href="metaData.cfm?RN=1">Metadata</a></td><td><img src="x.png"></td></tr></table>';
     expect(() => parseSpeciesPage(html, link)).toThrow(
-      `species page "Humpback Whale": no <source src> audio entries found at ${link.url}`,
+      `species page "Humpback Whale": no <source src> (or <a href="….wav">) audio entries found at ${link.url}`,
     );
   });
 
