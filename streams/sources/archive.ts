@@ -13,7 +13,7 @@
 // Backpressure: the source pulls. It reads the next block only after the previous chunk's
 // subscriber.next() returned (and, when paced, after the pace wait). Synchronous downstream work
 // therefore throttles reading, and at most one block per file is in memory; a consumer that hands
-// chunks to an asynchronous queue must bound that queue itself. Do not put pace() after this
+// chunks to an asynchronous queue passes `gate` to hold reading until its queue has room. Do not put pace() after this
 // source: pass `speed` here instead (pace() would have to buffer what it is pushed).
 import { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
@@ -38,6 +38,12 @@ export interface ArchiveSourceOptions {
   /** Epoch ms for files whose names carry no time. */
   readonly startTime?: number;
   readonly report?: SourceContext['report'];
+  /**
+   * Real backpressure for asynchronous consumers: awaited before each block is read, so a
+   * consumer with a queue (e.g. worker-thread classification) can hold the replay until it has
+   * room: `gate: () => queue.waitForRoom()`. Without it, see the note on backpressure above.
+   */
+  readonly gate?: () => Promise<void> | void;
   /** Wall clock for pacing and report times (injectable for tests). */
   readonly now?: () => number;
 }
@@ -98,6 +104,10 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         const sr = s.sampleRate;
         const block = Math.max(1, Math.round(chunkS * sr));
         while (!stopped) {
+          if (opts.gate) {
+            await opts.gate();
+            if (stopped) break;
+          }
           let data: Float32Array[] | null;
           try {
             data = await s.read(block);

@@ -164,6 +164,42 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     if (before) expect(fds()).toBeLessThanOrEqual(before);
   });
 
+  it('gate: an asynchronous consumer holds reading until it has room', async () => {
+    const path = writeWav(join(dir, 'gated_20230601_000000.wav'), tone(300, 1, sr), sr);
+    let credits = 2;
+    let waiting: (() => void) | null = null;
+    const gate = (): Promise<void> | void => {
+      if (credits > 0) { credits--; return; }
+      return new Promise<void>((r) => { waiting = r; });
+    };
+    const grant = (): void => {
+      const w = waiting;
+      waiting = null;
+      if (w) w(); else credits++;
+    };
+    const got: PcmChunk[] = [];
+    let completed = false;
+    const sub = archiveSource({ station: 's', path, speed: 'max', chunkS: 0.1, gate })
+      .subscribe({ next: (c) => got.push(c), complete: () => { completed = true; } });
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    const until = async (cond: () => boolean): Promise<void> => {
+      for (let t = 0; t < 400 && !cond(); t++) await sleep(5);
+    };
+    await until(() => got.length >= 2);
+    await sleep(50);
+    expect(got.length).toBe(2); // held at the gate: nothing read ahead
+    for (let k = 3; k <= 10; k++) {
+      grant();
+      await until(() => got.length >= k);
+      expect(got.length).toBe(k);
+    }
+    grant(); // the read that finds the end of the file
+    await until(() => completed);
+    expect(completed).toBe(true);
+    expect(got.length).toBe(10);
+    sub.unsubscribe();
+  });
+
   it('a missing path, an empty folder and bad options are errors', async () => {
     await expect(replay({ path: join(dir, 'nope') })).rejects.toThrow(/no such file or folder/);
     const empty = join(dir, 'empty');
