@@ -33,7 +33,8 @@ export async function listArchive(path: string): Promise<ArchiveFile[]> {
   if (!st.isDirectory()) throw new Error(`archive ${path}: neither a file nor a folder`);
   const files: ArchiveFile[] = [];
   for (const name of await readdir(path)) {
-    if (!isAudioFileName(name)) continue;
+    // Dotfiles are editor/OS debris (macOS "._x.wav" resource forks), not recordings.
+    if (name.startsWith('.') || !isAudioFileName(name)) continue;
     const p = join(path, name);
     try {
       const s = await stat(p);

@@ -88,6 +88,7 @@ describe('archiveSource: a folder', () => {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', wav, join(folder, 'c_20230601_120005.flac')]); // 3 s gap
     writeFileSync(join(folder, 'bad_20230601_120003.wav'), new Uint8Array([0x52, 0x49, 0x46, 0x46, 1, 2, 3]));
     writeFileSync(join(folder, 'notes.txt'), 'not audio');
+    writeFileSync(join(folder, '._b_20230601_120000.wav'), 'macOS resource fork'); // ignored, not reported
   });
 
   it('plays in time order, skips and reports the bad file, seq continues, t0 jumps at the gap', async () => {
@@ -223,11 +224,12 @@ if (!hasData) console.warn(`[skip] archive real-data test: ${narw} not found (se
 
 describe.skipIf(!hasData)('archiveSource on the NARW DCLDE recordings (HYDROMON_DATA)', () => {
   it('three 15-min files at 2 kHz: t0 from the names, ≈45 min in all', async () => {
+    const events: SourceEvent[] = [];
     const firsts = new Map<string, number>();
     let samples = 0;
     let last: PcmChunk | null = null;
     let monotonic = true;
-    await lastValueFrom(archiveSource({ station: 'narw', path: narw, speed: 'max', chunkS: 10 }).pipe(toArray())).then((cs) => {
+    await lastValueFrom(archiveSource({ station: 'narw', path: narw, speed: 'max', chunkS: 10, report: (e) => events.push(e) }).pipe(toArray())).then((cs) => {
       for (const c of cs) {
         const f = c.origin!.file.split('/').pop()!;
         if (!firsts.has(f)) firsts.set(f, c.t0);
@@ -243,5 +245,13 @@ describe.skipIf(!hasData)('archiveSource on the NARW DCLDE recordings (HYDROMON_
     expect(monotonic).toBe(true);
     expect(samples / 2000 / 60).toBeGreaterThan(44.5);
     expect(samples / 2000 / 60).toBeLessThan(45.5);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+  });
+
+  it('the GSC background folder: ISO-like names give 2000-05-19 00:00, 00:15, 00:30', async () => {
+    const bg = join(dataRoot, 'narw-dclde', 'background');
+    const cs = await lastValueFrom(archiveSource({ station: 'bg', path: bg, speed: 'max', chunkS: 60 }).pipe(toArray()));
+    const firsts = cs.filter((c) => c.origin!.offsetS === 0).map((c) => c.t0);
+    expect(firsts).toEqual([T('2000-05-19T00:00:00Z'), T('2000-05-19T00:15:00Z'), T('2000-05-19T00:30:00Z')]);
   });
 });
