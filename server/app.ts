@@ -30,7 +30,10 @@ export interface BuildAppOptions {
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
-export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../client/dist', import.meta.url));
+/** client/dist of the project (computed when asked: under jsdom tests import.meta.url is not a file URL). */
+export function defaultClientDir(): string {
+  return fileURLToPath(new URL('../client/dist', import.meta.url));
+}
 
 const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>hydromon</title></head>
 <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;line-height:1.5">
@@ -42,7 +45,7 @@ const NOT_BUILT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-
 export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const host = opts.host ?? DEFAULT_HOST;
   const token = resolveToken(host, opts.token); // throws off loopback without a token
-  const clientDir = opts.clientDir ?? DEFAULT_CLIENT_DIR;
+  const clientDir = opts.clientDir ?? defaultClientDir();
   // forceCloseConnections: a browser holding a keep-alive or half-finished request must not stall a restart.
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 64 * 1024, forceCloseConnections: true });
 
