@@ -1,0 +1,94 @@
+// Model definitions. Every model takes one fixedFeatures matrix per example, shaped
+// [frames, nMfcc] (T × 60), and ends in a softmax over the labels: the class count comes from the
+// data, nothing assumes ten species.
+import * as tf from '@tensorflow/tfjs';
+
+// Dropout layers take no seed: a seeded tfjs dropout draws the same mask on every batch. Training
+// makes the run reproducible by seeding the random source instead (see train.ts).
+export type ArchName = 'seed-cnn' | 'dense-baseline' | 'tcn';
+export const ARCH_NAMES: readonly ArchName[] = ['seed-cnn', 'dense-baseline', 'tcn'];
+
+export interface ArchInput {
+  readonly frames: number;
+  readonly nMfcc: number;
+  readonly nClasses: number;
+  readonly seed: number;
+}
+
+/**
+ * The research's CNN: tanh on the MFCC image, Conv2D 4/16/32/64 (3×3, stride 2, same, tanh) with
+ * 2×2 max-pooling after the first three, Dense 64 tanh, Dropout 0.6. On 60×560 it has 46,392
+ * parameters with 32 classes; on our T×60 input it is smaller (the flatten is 1×1×64).
+ */
+export function seedCnn({ frames, nMfcc, nClasses, seed }: ArchInput): tf.LayersModel {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
+  const m = tf.sequential({ name: 'seed_cnn' });
+  m.add(tf.layers.reshape({ inputShape: [frames, nMfcc], targetShape: [frames, nMfcc, 1] }));
+  m.add(tf.layers.activation({ activation: 'tanh' }));
+  [4, 16, 32, 64].forEach((filters, i) => {
+    m.add(tf.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'tanh', kernelInitializer: init(i) }));
+    if (i < 3) m.add(tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }));
+  });
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 64, activation: 'tanh', kernelInitializer: init(10) }));
+  m.add(tf.layers.dropout({ rate: 0.6 }));
+  m.add(tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: init(11) }));
+  return m;
+}
+
+/** The research's dense baseline on time-averaged MFCCs: 60 → tanh → 3×128 ReLU, dropout 0.4. */
+export function denseBaseline({ frames, nMfcc, nClasses, seed }: ArchInput): tf.LayersModel {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });
+  const m = tf.sequential({ name: 'dense_baseline' });
+  m.add(tf.layers.globalAveragePooling1d({ inputShape: [frames, nMfcc] }));
+  m.add(tf.layers.activation({ activation: 'tanh' }));
+  for (let i = 0; i < 3; i++) {
+    m.add(tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: init(i) }));
+    m.add(tf.layers.dropout({ rate: 0.4 }));
+  }
+  m.add(tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: init(9) }));
+  return m;
+}
+
+/**
+ * Our model: a small temporal CNN. MFCC coefficients are not a spatial axis (neighbouring cepstral
+ * indices are not neighbouring frequencies), so the 60 coefficients are channels and convolution
+ * runs over time only — 1-D convs see sweeps (upcalls), click trains and whistle contours at a
+ * fraction of the 2-D cost. Input batch-norm standardises each coefficient (c0 carries the gain),
+ * global average + max pooling makes it indifferent to where in the window the call sits.
+ */
+export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput): tf.LayersModel {
+  const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
+  const input = tf.input({ shape: [frames, nMfcc] });
+  let x = tf.layers.batchNormalization({ axis: -1 }).apply(input) as tf.SymbolicTensor;
+  const block = (t: tf.SymbolicTensor, filters: number, k: number, i: number, pool: boolean): tf.SymbolicTensor => {
+    let y = tf.layers.conv1d({ filters, kernelSize: k, padding: 'same', useBias: false, kernelInitializer: init(i) }).apply(t) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({ axis: -1 }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.activation({ activation: 'relu' }).apply(y) as tf.SymbolicTensor;
+    return pool ? (tf.layers.maxPooling1d({ poolSize: 2, padding: 'same' }).apply(y) as tf.SymbolicTensor) : y;
+  };
+  x = tf.layers.spatialDropout1d({ rate: 0.1 }).apply(x) as tf.SymbolicTensor;
+  x = block(x, 64, 5, 1, true);
+  x = block(x, 64, 3, 2, true);
+  x = block(x, 96, 3, 3, false);
+  const avg = tf.layers.globalAveragePooling1d().apply(x) as tf.SymbolicTensor;
+  const max = tf.layers.globalMaxPooling1d().apply(x) as tf.SymbolicTensor;
+  let h = tf.layers.concatenate().apply([avg, max]) as tf.SymbolicTensor;
+  h = tf.layers.dropout({ rate: 0.4 }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(6) }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dropout({ rate: 0.3 }).apply(h) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name: 'tcn' });
+}
+
+export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
+  switch (name) {
+    case 'seed-cnn': return seedCnn(input);
+    case 'dense-baseline': return denseBaseline(input);
+    case 'tcn': return tcn(input);
+  }
+}
+
+export function isArchName(s: string): s is ArchName {
+  return (ARCH_NAMES as readonly string[]).includes(s);
+}

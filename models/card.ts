@@ -1,0 +1,114 @@
+// MODEL_CARD.md of a trained model: what it was trained on, how it was split, what it scored,
+// what it cannot do, and whose recordings these are.
+import type { FeatureConfig } from '../streams/types.ts';
+import type { ResampleCheck, StreamCheck } from './checks.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface CardInput {
+  readonly name: string;
+  readonly arch: string;
+  readonly params: number;
+  readonly command: string;
+  readonly seed: number;
+  readonly trainedAt: string;
+  readonly cfg: FeatureConfig;
+  readonly labels: readonly string[];
+  readonly threshold: number;
+  readonly manifests: readonly string[];
+  readonly trainCounts: Record<string, number>;
+  readonly nTrainClips: number;
+  readonly nValClips: number;
+  readonly groupsPerSpecies: Record<string, { train: string[]; val: string[] }>;
+  readonly sameTapeSpecies: readonly string[];
+  readonly trainedOnRecordings: readonly string[];
+  readonly heldOutRecordings: readonly string[];
+  readonly bestEpoch: number;
+  readonly epochs: number;
+  readonly epochSeconds: number;
+  /** Tape-disjoint validation clips: top label, and with the threshold ('unknown' below it). */
+  readonly disjointTop: Metrics;
+  readonly disjointThresholded: Metrics;
+  readonly sameTapeTop: Metrics | null;
+  /** Windows of held-out continuous recordings (background and call windows), thresholded. */
+  readonly continuousThresholded: Metrics | null;
+  readonly resampling: readonly ResampleCheck[];
+  readonly stream: StreamCheck | null;
+  readonly baselines: readonly { arch: string; params: number; accuracy: number; macroF1: number; command: string }[];
+  readonly confusionPng: string;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+const f3 = (x: number): string => x.toFixed(3);
+
+function perClassTable(m: Metrics): string {
+  const rows = Object.entries(m.per_class).filter(([, c]) => c.support > 0 || c.precision > 0);
+  return ['| class | precision | recall | F1 | support |', '|---|---|---|---|---|',
+    ...rows.map(([l, c]) => `| ${l} | ${f3(c.precision)} | ${f3(c.recall)} | ${f3(c.f1)} | ${c.support} |`)].join('\n');
+}
+
+function confusionTable(m: Metrics): string {
+  const { labels, matrix } = m.confusion;
+  const keep = labels.map((_, i) => matrix[i].some((v) => v > 0) || matrix.some((r) => r[i] > 0));
+  const idx = labels.map((_, i) => i).filter((i) => keep[i]);
+  const short = (s: string): string => s.split(' ').map((w) => w[0]).join('');
+  return [`| true \\ predicted | ${idx.map((i) => short(labels[i])).join(' | ')} |`, `|---|${idx.map(() => '---').join('|')}|`,
+    ...idx.map((i) => `| ${labels[i]} | ${idx.map((j) => (matrix[i][j] ? String(matrix[i][j]) : '·')).join(' | ')} |`)].join('\n');
+}
+
+export function renderCard(c: CardInput): string {
+  const s = c.stream;
+  const lines: string[] = [];
+  lines.push(`# Model card: ${c.name}`, '');
+  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
+  lines.push('## How it was made', '');
+  lines.push('```', c.command, '```', '');
+  lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; best epoch ${c.bestEpoch} of ${c.epochs} run (early stopping on validation macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');
+  lines.push('```json', JSON.stringify(c.cfg), '```', '');
+  lines.push('## Data', '');
+  lines.push(`Manifests: ${c.manifests.map((m) => `\`${m}\``).join(', ')}. ${c.nTrainClips} training clips, ${c.nValClips} validation clips. Continuous recordings used for training (call windows and call-free background windows): ${c.trainedOnRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}; held out for validation and the streaming check: ${c.heldOutRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}.`, '');
+  lines.push('Training examples per label (after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to 2–11 kHz recorder rates, time masking):', '');
+  lines.push('| label | examples |', '|---|---|', ...Object.entries(c.trainCounts).sort().map(([l, n]) => `| ${l} | ${n} |`), '');
+  lines.push('## Split', '');
+  lines.push('Seeded split by recording tape (`tape_id`; clips naming two tapes merge them), about 25 % of each species\' clips in validation; no tape on both sides. Continuous recordings are split by file.', '');
+  lines.push('| species | training tapes | validation tapes |', '|---|---|---|',
+    ...Object.entries(c.groupsPerSpecies).sort().map(([sp, g]) => `| ${sp} | ${g.train.join(', ')} | ${g.val.join(', ') || '—'} |`), '');
+  if (c.sameTapeSpecies.length > 0) {
+    lines.push(`**Single-tape species: ${c.sameTapeSpecies.join(', ')}.** All their clips come from one tape (after merging), so no tape-disjoint validation is possible: a quarter of their clips is validated against a model trained on the other clips of the same tape. Those numbers are reported apart below and say little about new recordings.`, '');
+  }
+  lines.push('## Results on the tape-disjoint validation clips', '');
+  lines.push(`Top label: accuracy **${pct(c.disjointTop.accuracy)}**, macro-F1 **${f3(c.disjointTop.macro_f1)}** (n = ${c.disjointTop.n}). With the threshold (\`unknown\` counts as wrong): accuracy ${pct(c.disjointThresholded.accuracy)}, macro-F1 ${f3(c.disjointThresholded.macro_f1)}. The checkpoint was chosen on this validation set (early stopping), so these numbers are slightly optimistic.`, '');
+  lines.push(perClassTable(c.disjointTop), '');
+  lines.push(`Confusion matrix (rows true, columns predicted; ![confusion matrix](${c.confusionPng}) rows normalised, green frame = diagonal, order as below):`, '');
+  lines.push(confusionTable(c.disjointTop), '');
+  if (c.sameTapeTop) lines.push(`Single-tape species (same-tape validation, not comparable): accuracy ${pct(c.sameTapeTop.accuracy)}, n = ${c.sameTapeTop.n}.`, '', perClassTable(c.sameTapeTop), '');
+  if (c.continuousThresholded) lines.push(`Windows of the held-out continuous recordings (2 s background windows and call windows, threshold applied; \`unknown\` on background counts as wrong here): accuracy ${pct(c.continuousThresholded.accuracy)}, n = ${c.continuousThresholded.n}.`, '', perClassTable(c.continuousThresholded), '');
+  if (c.baselines.length > 0) {
+    lines.push('## The research\'s models on the same split', '');
+    lines.push('| architecture | parameters | accuracy | macro-F1 | command |', '|---|---|---|---|---|',
+      `| ${c.arch} (this model) | ${c.params} | ${pct(c.disjointTop.accuracy)} | ${f3(c.disjointTop.macro_f1)} | above |`,
+      ...c.baselines.map((b) => `| ${b.arch} | ${b.params} | ${pct(b.accuracy)} | ${f3(b.macroF1)} | \`${b.command}\` |`), '');
+  }
+  lines.push('## Robustness to the recorder: the validation clips resampled', '');
+  lines.push('Every input is resampled to the analysis rate first; here the same tape-disjoint validation clips are first resampled to another recorder rate (top label).', '');
+  lines.push('| clips at | accuracy | macro-F1 |', '|---|---|---|', ...c.resampling.map((r) => `| ${r.rate === 'native' ? 'native rate' : `${r.rate} Hz`} | ${pct(r.metrics.accuracy)} | ${f3(r.metrics.macro_f1)} |`), '');
+  lines.push('The noise gate (streams/dsp/noise-gate.ts) was not part of this check: it works on the stream\'s mel frames, and the comparison with and without it is left to the pipeline\'s bench.', '');
+  lines.push('## Right-whale streaming check', '');
+  if (s) {
+    lines.push(`Sliding windows (2 s, hop 1 s) over the held-out recordings ${s.annotated.map((a) => `\`${a.split('/').pop()}\``).join(', ')} (annotated upcalls) and ${s.background.map((b) => `\`${b.split('/').pop()}\``).join(', ')} (no upcalls, ${(s.atThreshold.backgroundHours * 60).toFixed(0)} min). A call is found when a right-whale detection overlaps it within ±1 s; a false alarm is any detection on the background recording. For reference, a plain band-energy detector found 3/20 upcalls at 190 false alarms/h.`, '');
+    lines.push('| threshold | upcalls found | recall | background false alarms / h (windows) | (merged runs) | right-whale windows away from calls / h |', '|---|---|---|---|---|---|');
+    const row = (m: StreamCheck['atThreshold'], note: string): string => `| ${m.threshold}${note} | ${m.hit}/${m.calls} | ${pct(m.recall)} | ${m.backgroundFaPerHour.toFixed(1)} | ${m.backgroundFaEventsPerHour.toFixed(1)} | ${m.offCallPerHour.toFixed(1)} |`;
+    lines.push(row(s.atThreshold, ' (calibrated)'), ...s.sweep.map((m) => row(m, '')), '');
+    lines.push(s.atTenPerHour ? `Lowest swept threshold with ≤ 10 false alarms/h on the held-out background: ${s.atTenPerHour.threshold}, recall ${pct(s.atTenPerHour.recall)} (chosen on the check's own background, so optimistic).` : 'No swept threshold kept background false alarms at or below 10/h.', '');
+  } else lines.push('Not run (no held-out continuous recordings).', '');
+  lines.push('## Limits', '');
+  lines.push('- Ten Watkins species, Southern Resident killer whales and background only; any other sound gets one of these labels or `unknown`. The manifests decide the label set: the full 32-species Watkins set trains with the same command.',
+    '- Watkins "best of" cuts are clean, hand-picked calls from 1950s–1990s tapes; live hydrophones are noisier. Several species come from one or two tapes, so tape-disjoint validation rests on few recordings and per-class numbers move a lot with the split.',
+    '- The background class was learned from two sites (Gulf of Maine 2009 buoys, GSC 2000), 2 kHz recordings: other noise (ships, rain, self-noise) may still be taken for a species.',
+    '- Right-whale upcalls come from one 2009 deployment; the check uses one held-out 15-minute recording.', '');
+  lines.push('## Data licences and credit', '');
+  lines.push('- Watkins clips: "Watkins Marine Mammal Sound Database, Woods Hole Oceanographic Institution" — free for personal or academic use, not commercial.',
+    '- Killer-whale clips: Orcasound (orcasound.net), signals-srkw repository — CC BY-NC-SA.',
+    '- Right-whale upcalls and background: DCLDE 2013 data as packaged by the MERIDIAN/OSmOSE benchmark.',
+    '- The weights are derived from these recordings: use them non-commercially and keep this credit.', '');
+  return lines.join('\n');
+}

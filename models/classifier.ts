@@ -1,0 +1,88 @@
+// The interface the live pipeline calls: load a model folder once, then classify batches of
+// fixedFeatures matrices (T × nMfcc each). Inference runs on the tfjs wasm backend.
+import * as tf from '@tensorflow/tfjs';
+import { join } from 'node:path';
+import type { FeatureConfig, Prediction, WindowClassifier } from '../streams/types.ts';
+import { defaultFeatureConfig, featureConfigDiff } from './feature-config.ts';
+import { loadSaved } from './model-io.ts';
+import { projectRoot } from './paths.ts';
+import { useWasmBackend } from './wasm-backend.ts';
+
+/** Folder name of the shipped model under models/. */
+export const DEFAULT_MODEL_NAME = 'hydromon-tcn';
+export const defaultModelDir = (): string => join(projectRoot, 'models', DEFAULT_MODEL_NAME);
+export const UNKNOWN = 'unknown';
+
+export interface Classifier {
+  readonly name: string;
+  readonly labels: readonly string[];
+  readonly featureConfig: FeatureConfig;
+  readonly threshold: number;
+  /** One Prediction per input (each T × nMfcc from fixedFeatures); species 'unknown' below threshold. */
+  predict(batch: readonly Float32Array[]): Promise<Prediction[]>;
+  dispose(): void;
+}
+
+/** Standardises each coefficient with the training statistics, into one [B·T·n] buffer. */
+export function normaliseBatch(batch: readonly Float32Array[], cfg: FeatureConfig, mean: readonly number[], std: readonly number[]): Float32Array {
+  const n = cfg.nMfcc, dim = cfg.frames * n;
+  const out = new Float32Array(batch.length * dim);
+  batch.forEach((x, b) => {
+    if (x.length !== dim) throw new Error(`classifier: input ${b} has ${x.length} values, expected ${cfg.frames}×${n} = ${dim}`);
+    const o = b * dim;
+    for (let i = 0; i < dim; i++) {
+      const j = i % n;
+      out[o + i] = (x[i] - mean[j]) / std[j];
+    }
+  });
+  return out;
+}
+
+export interface SyncClassifier extends Classifier, WindowClassifier {
+  /** Synchronous twin of predict (the wasm backend computes in place): the pipeline's form. */
+  predictBatch(batch: readonly Float32Array[]): Prediction[];
+  dispose(): void;
+}
+
+export async function loadClassifier(dir: string = defaultModelDir()): Promise<SyncClassifier> {
+  await useWasmBackend();
+  const saved = await loadSaved(dir);
+  const diff = featureConfigDiff(saved.featureConfig, defaultFeatureConfig);
+  if (diff.length > 0) {
+    saved.model.dispose();
+    throw new Error(`model ${dir} was trained with a different feature config than the code computes (${diff.join(', ')}); retrain it or use a matching build`);
+  }
+  const { model, labels, featureConfig, meta } = saved;
+  let disposed = false;
+  const predictBatch = (batch: readonly Float32Array[]): Prediction[] => {
+    if (disposed) throw new Error(`classifier ${meta.name}: used after dispose()`);
+    if (batch.length === 0) return [];
+    const flat = normaliseBatch(batch, featureConfig, meta.norm.mean, meta.norm.std);
+    const p = tf.tidy(() => (model.predict(tf.tensor3d(flat, [batch.length, featureConfig.frames, featureConfig.nMfcc])) as tf.Tensor).dataSync() as Float32Array);
+    const k = labels.length;
+    return batch.map((_, b) => {
+      const row = p.slice(b * k, (b + 1) * k);
+      let best = 0;
+      for (let j = 1; j < k; j++) if (row[j] > row[best]) best = j;
+      const confidence = row[best];
+      return { species: confidence >= meta.threshold ? labels[best] : UNKNOWN, confidence, probs: row };
+    });
+  };
+  return {
+    name: meta.name,
+    labels,
+    featureConfig,
+    threshold: meta.threshold,
+    predictBatch,
+    predict: async (batch) => predictBatch(batch),
+    dispose() {
+      if (!disposed) model.dispose();
+      disposed = true;
+    },
+  };
+}
+
+/** The pipeline's entry point (streams/types.ts WindowClassifier): the same classifier. */
+export function loadWindowClassifier(dir: string = defaultModelDir()): Promise<SyncClassifier> {
+  return loadClassifier(dir);
+}

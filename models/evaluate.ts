@@ -1,0 +1,41 @@
+// Clip-level evaluation of a model folder on manifests: each clip is one event, as the live
+// pipeline's energy events present it; decisions include the threshold ('unknown' below it).
+import { initDsp } from '../streams/dsp/fft.ts';
+import { readMono } from './audio.ts';
+import { loadClassifier } from './classifier.ts';
+import { featuresOf } from './features.ts';
+import { missingClips, readManifests } from './manifest.ts';
+import { classificationMetrics, type Metrics } from './metrics.ts';
+
+export interface Evaluation {
+  readonly model: string;
+  readonly metrics: Metrics;
+  /** Rows whose species the model does not know. */
+  readonly skipped: number;
+}
+
+export async function evaluateClips(manifests: readonly string[], modelDir?: string): Promise<Evaluation> {
+  await initDsp();
+  const clf = await loadClassifier(modelDir);
+  try {
+    const clips = readManifests(manifests);
+    const missing = missingClips(clips);
+    if (missing.length > 0) throw new Error(`${missing.length} clip(s) in the manifests are missing, e.g. ${missing[0].path}`);
+    const known = clips.filter((c) => clf.labels.includes(c.species));
+    const truth: string[] = [], pred: string[] = [];
+    for (let i = 0; i < known.length; i += 64) {
+      const part = known.slice(i, i + 64);
+      const xs: Float32Array[] = [];
+      for (const c of part) {
+        const a = await readMono(c.path);
+        if (a.samples.length === 0) throw new Error(`${c.path}: no samples`);
+        xs.push(featuresOf(a.samples, a.sampleRate, clf.featureConfig));
+      }
+      const ps = await clf.predict(xs);
+      part.forEach((c, k) => { truth.push(c.species); pred.push(ps[k].species); });
+    }
+    return { model: clf.name, metrics: classificationMetrics(truth, pred, clf.labels), skipped: clips.length - known.length };
+  } finally {
+    clf.dispose();
+  }
+}

@@ -1,0 +1,78 @@
+// Saving and loading a classifier folder: tfjs layers format (model.json + weights.bin) plus
+// labels.json, feature-config.json and classifier.json (threshold, input normalisation, metadata).
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FeatureConfig } from '../streams/types.ts';
+
+export interface ClassifierMeta {
+  readonly name: string;
+  readonly arch: string;
+  /** Below this top probability a prediction is 'unknown'. */
+  readonly threshold: number;
+  /** Per-coefficient mean and std of the training features (length nMfcc). */
+  readonly norm: { readonly mean: number[]; readonly std: number[] };
+  readonly params: number;
+  readonly trainedAt: string;
+  readonly command: string;
+  readonly seed: number;
+}
+
+export interface SavedModel {
+  readonly model: tf.LayersModel;
+  readonly labels: string[];
+  readonly featureConfig: FeatureConfig;
+  readonly meta: ClassifierMeta;
+}
+
+function concatBuffers(data: ArrayBuffer | ArrayBuffer[]): ArrayBuffer {
+  if (!Array.isArray(data)) return data;
+  const total = data.reduce((n, b) => n + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const b of data) { out.set(new Uint8Array(b), off); off += b.byteLength; }
+  return out.buffer;
+}
+
+export async function saveClassifier(dir: string, s: SavedModel): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  await s.model.save(tf.io.withSaveHandler(async (art) => {
+    if (!art.weightData || !art.weightSpecs) throw new Error('model has no weights to save');
+    const json = {
+      modelTopology: art.modelTopology,
+      format: 'layers-model',
+      generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+      convertedBy: null,
+      weightsManifest: [{ paths: ['weights.bin'], weights: art.weightSpecs }],
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+    writeFileSync(join(dir, 'weights.bin'), Buffer.from(concatBuffers(art.weightData as ArrayBuffer | ArrayBuffer[])));
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  writeFileSync(join(dir, 'labels.json'), JSON.stringify(s.labels, null, 1) + '\n');
+  writeFileSync(join(dir, 'feature-config.json'), JSON.stringify(s.featureConfig, null, 2) + '\n');
+  writeFileSync(join(dir, 'classifier.json'), JSON.stringify(s.meta, null, 2) + '\n');
+}
+
+function readJson<T>(path: string): T {
+  if (!existsSync(path)) throw new Error(`model folder: ${path} is missing`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    throw new Error(`model folder: ${path} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+export async function loadSaved(dir: string): Promise<SavedModel> {
+  const json = readJson<{ modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(join(dir, 'model.json'));
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  const bins = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
+  const weightData = concatBuffers(bins.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer));
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+  const labels = readJson<string[]>(join(dir, 'labels.json'));
+  const featureConfig = readJson<FeatureConfig>(join(dir, 'feature-config.json'));
+  const meta = readJson<ClassifierMeta>(join(dir, 'classifier.json'));
+  const outUnits = (model.outputs[0].shape as (number | null)[]).at(-1);
+  if (outUnits !== labels.length) throw new Error(`model folder ${dir}: ${labels.length} labels but the model has ${outUnits} outputs`);
+  return { model, labels, featureConfig, meta };
+}

@@ -1,0 +1,100 @@
+// One training run end to end: train, save the model folder, run the card's checks, write
+// MODEL_CARD.md, the confusion PNG and metrics.json. The CLI's `train` command is a thin shell.
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { renderCard } from './card.ts';
+import { resampleCheck, streamCheck, type ResampleCheck, type StreamCheck } from './checks.ts';
+import type { Metrics } from './metrics.ts';
+import { saveClassifier } from './model-io.ts';
+import { confusionPng } from './png.ts';
+import { projectRoot } from './paths.ts';
+import { subsetMetrics, train, predictProbs, type TrainOptions, type TrainResult } from './train.ts';
+
+export interface RunOptions extends TrainOptions {
+  readonly out: string;
+  readonly name?: string;
+  /** How the run was started, recorded in the card. */
+  readonly command: string;
+  /** Folders of other models trained on the same split, listed in the card for comparison. */
+  readonly compare?: readonly string[];
+  /** Skip the resampling and streaming checks (fast runs, tests). */
+  readonly skipChecks?: boolean;
+  /** Species of the annotated calls checked by streaming (default: the first annotated source's). */
+  readonly streamSpecies?: string;
+}
+
+export interface RunSummary {
+  readonly name: string;
+  readonly arch: string;
+  readonly params: number;
+  readonly command: string;
+  readonly threshold: number;
+  readonly bestEpoch: number;
+  readonly disjointTop: Metrics;
+  readonly disjointThresholded: Metrics;
+  readonly sameTapeTop: Metrics | null;
+  readonly continuousThresholded: Metrics | null;
+  readonly resampling: ResampleCheck[];
+  readonly stream: StreamCheck | null;
+  readonly history: TrainResult['history'];
+}
+
+export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
+  const log = o.log ?? (() => {});
+  const res = await train(o);
+  const name = o.name ?? basename(o.out);
+  const params = res.model.countParams();
+  await saveClassifier(o.out, {
+    model: res.model, labels: res.labels, featureConfig: res.cfg,
+    meta: { name, arch: o.arch, threshold: res.threshold, norm: res.norm, params, trainedAt: new Date().toISOString(), command: o.command, seed: o.seed },
+  });
+  log(`saved ${o.out} (threshold ${res.threshold})`);
+  const disjoint = (e: { kind: string; sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
+  const disjointTop = subsetMetrics(res, disjoint, 0);
+  const disjointThresholded = subsetMetrics(res, disjoint);
+  const sameTapeTop = res.val.some((e) => e.kind === 'clip' && e.sameTape) ? subsetMetrics(res, (e) => e.kind === 'clip' && e.sameTape, 0) : null;
+  const continuousThresholded = res.val.some((e) => e.kind !== 'clip') ? subsetMetrics(res, (e) => e.kind !== 'clip') : null;
+  const probs = (xs: readonly Float32Array[]) => predictProbs(res.model, xs, res.cfg, res.norm, res.labels.length);
+  let resampling: ResampleCheck[] = [];
+  let stream: StreamCheck | null = null;
+  if (!o.skipChecks) {
+    const sameTape = new Set(res.split.sameTapeSpecies);
+    log('checking the validation clips resampled to 22,050 and 48,000 Hz');
+    resampling = await resampleCheck(res.split.val.filter((c) => !sameTape.has(c.species)), probs, res.labels, res.cfg, [22050, 48000]);
+    const target = o.streamSpecies ?? o.annotated?.[0]?.species;
+    if (target && res.heldOut.some((r) => r.species === target)) {
+      log('streaming check on the held-out recordings');
+      stream = await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, res.threshold);
+    }
+  }
+  writeFileSync(join(o.out, 'confusion.png'), confusionPng(disjointTop.confusion.matrix));
+  const groups: Record<string, { train: string[]; val: string[] }> = {};
+  for (const [side, clips] of [['train', res.split.train], ['val', res.split.val]] as const) {
+    for (const c of clips) {
+      const g = (groups[c.species] ??= { train: [], val: [] });
+      const id = res.split.groupOf.get(c.path)!;
+      if (!g[side].includes(id)) g[side].push(id);
+    }
+  }
+  const baselines = (o.compare ?? []).filter((d) => existsSync(join(d, 'metrics.json'))).map((d) => {
+    const m = JSON.parse(readFileSync(join(d, 'metrics.json'), 'utf8')) as RunSummary;
+    return { arch: m.arch, params: m.params, accuracy: m.disjointTop.accuracy, macroF1: m.disjointTop.macro_f1, command: m.command };
+  });
+  const rel = (p: string): string => relative(projectRoot, p).startsWith('..') ? p : relative(projectRoot, p);
+  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold: res.threshold, bestEpoch: res.bestEpoch, disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
+  writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
+  const dataRoot = process.env.HYDROMON_DATA;
+  const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
+  writeFileSync(join(o.out, 'MODEL_CARD.md'), renderCard({
+    name, arch: o.arch, params, command: o.command, seed: o.seed, trainedAt: new Date().toISOString(), cfg: res.cfg,
+    labels: res.labels, threshold: res.threshold, manifests: o.manifests.map(shown), trainCounts: res.trainCounts,
+    nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
+    trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
+    bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
+    disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
+  }));
+  res.model.dispose();
+  tf.disposeVariables();
+  return summary;
+}

@@ -1,0 +1,246 @@
+// Training: manifests (+ annotated continuous recordings and background recordings) → a split by
+// tape/recording → augmented examples → a model chosen by validation macro-F1 with early stopping
+// → a calibrated threshold → a model folder. Reproducible: the split, augmentation, shuffling and
+// tfjs's own random draws all come from one seed.
+import * as tf from '@tensorflow/tfjs';
+import { basename } from 'node:path';
+import { initDsp } from '../streams/dsp/fft.ts';
+import type { FeatureConfig } from '../streams/types.ts';
+import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
+import { buildArch, type ArchName } from './architectures.ts';
+import { readMono } from './audio.ts';
+import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
+import { clipExample } from './dataset.ts';
+import { defaultFeatureConfig } from './feature-config.ts';
+import { readManifests, missingClips, type Clip } from './manifest.ts';
+import { classificationMetrics, type Metrics } from './metrics.ts';
+import { UNKNOWN } from './classifier.ts';
+import { seededRandom, shuffleInPlace } from './random.ts';
+import { groupSplit, type SplitResult } from './split.ts';
+import { useWasmBackend } from './wasm-backend.ts';
+
+export interface AnnotatedSource {
+  readonly table: string;
+  readonly species: string;
+}
+
+export interface TrainOptions {
+  readonly manifests: readonly string[];
+  readonly annotated?: readonly AnnotatedSource[];
+  readonly background?: readonly string[];
+  /** File names of continuous recordings kept out of training (validation + streaming check). */
+  readonly holdout?: readonly string[];
+  readonly arch: ArchName;
+  readonly epochs: number;
+  readonly seed: number;
+  readonly batchSize?: number;
+  readonly patience?: number;
+  readonly valFraction?: number;
+  readonly learningRate?: number;
+  readonly cfg?: FeatureConfig;
+  readonly dataset?: Partial<DatasetOptions>;
+  readonly log?: (msg: string) => void;
+  readonly onBatch?: (epoch: number, batch: number, batches: number) => void;
+  readonly onEpoch?: (e: EpochLog) => void;
+}
+
+export interface EpochLog {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly valAccuracy: number;
+  readonly valMacroF1: number;
+  readonly seconds: number;
+}
+
+export interface ValExample extends Example {
+  /** 'clip' (a manifest clip), 'call' / 'background' (a window of a held-out recording). */
+  readonly kind: 'clip' | 'call' | 'background';
+  readonly sameTape: boolean;
+}
+
+export interface TrainResult {
+  readonly model: tf.LayersModel;
+  readonly labels: string[];
+  readonly norm: { mean: number[]; std: number[] };
+  readonly threshold: number;
+  readonly split: SplitResult;
+  readonly heldOut: ContinuousRecording[];
+  readonly trainedOn: ContinuousRecording[];
+  readonly val: ValExample[];
+  /** Top-label probabilities of every validation example (rows in `labels` order). */
+  readonly valProbs: Float32Array[];
+  readonly history: EpochLog[];
+  readonly bestEpoch: number;
+  readonly nTrain: number;
+  readonly trainCounts: Record<string, number>;
+  readonly skippedVal: number;
+  readonly cfg: FeatureConfig;
+}
+
+export function normStats(xs: readonly Float32Array[], n: number): { mean: number[]; std: number[] } {
+  const mean = new Float64Array(n), sq = new Float64Array(n);
+  let count = 0;
+  for (const x of xs) {
+    for (let i = 0; i < x.length; i++) { mean[i % n] += x[i]; sq[i % n] += x[i] * x[i]; }
+    count += x.length / n;
+  }
+  const m = [...mean].map((v) => v / Math.max(1, count));
+  const s = [...sq].map((v, j) => Math.sqrt(Math.max(1e-8, v / Math.max(1, count) - m[j] * m[j])));
+  return { mean: m, std: s };
+}
+
+function toTensor(xs: readonly Float32Array[], cfg: FeatureConfig, norm: { mean: number[]; std: number[] }): tf.Tensor3D {
+  const n = cfg.nMfcc, dim = cfg.frames * n;
+  const flat = new Float32Array(xs.length * dim);
+  xs.forEach((x, b) => { for (let i = 0; i < dim; i++) flat[b * dim + i] = (x[i] - norm.mean[i % n]) / norm.std[i % n]; });
+  return tf.tensor3d(flat, [xs.length, cfg.frames, n]);
+}
+
+export async function predictProbs(model: tf.LayersModel, xs: readonly Float32Array[], cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, k: number): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < xs.length; i += 256) {
+    const x = toTensor(xs.slice(i, i + 256), cfg, norm);
+    const p = model.predict(x) as tf.Tensor;
+    const d = (await p.data()) as Float32Array;
+    x.dispose(); p.dispose();
+    for (let b = 0; b * k < d.length; b++) out.push(d.slice(b * k, (b + 1) * k));
+  }
+  return out;
+}
+
+export function argmax(p: Float32Array): number {
+  let best = 0;
+  for (let j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
+  return best;
+}
+
+/** Label per example: top label, or 'unknown' when its probability is below `threshold`. */
+export function decide(probs: readonly Float32Array[], labels: readonly string[], threshold: number): string[] {
+  return probs.map((p) => { const j = argmax(p); return p[j] >= threshold ? labels[j] : UNKNOWN; });
+}
+
+/**
+ * The threshold that maximises correct decisions on validation, where 'unknown' counts as right
+ * for background windows (no detection is the right answer) and wrong for calls.
+ */
+export function calibrateThreshold(probs: readonly Float32Array[], truth: readonly string[], labels: readonly string[]): number {
+  let best = 0, bestScore = -1;
+  for (let t = 0.2; t <= 0.951; t += 0.025) {
+    const pred = decide(probs, labels, t);
+    let score = 0;
+    pred.forEach((p, i) => {
+      if (p === truth[i] || (truth[i] === BACKGROUND && p === UNKNOWN)) score++;
+    });
+    if (score > bestScore + 1e-9) { bestScore = score; best = t; }
+  }
+  return Math.round(best * 1000) / 1000;
+}
+
+async function mapSeq<T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> {
+  const out: U[] = [];
+  for (const x of xs) out.push(await f(x));
+  return out;
+}
+
+export async function train(o: TrainOptions): Promise<TrainResult> {
+  const log = o.log ?? (() => {});
+  const cfg = o.cfg ?? defaultFeatureConfig;
+  const dsOpts: DatasetOptions = { ...defaultDatasetOptions(cfg, o.seed), ...o.dataset };
+  await initDsp();
+  const clips = readManifests(o.manifests);
+  const missing = missingClips(clips);
+  if (missing.length > 0) throw new Error(`${missing.length} clip(s) listed in the manifests are missing, e.g. ${missing[0].path}`);
+  const split = groupSplit(clips, o.valFraction ?? 0.25, o.seed);
+  const continuous = [
+    ...(o.annotated ?? []).flatMap((a) => readAnnotatedRecordings(a.table, a.species)),
+    ...(o.background ?? []).flatMap((b) => readBackgroundRecordings(b)),
+  ];
+  const holdout = new Set(o.holdout ?? []);
+  const heldOut = continuous.filter((r) => holdout.has(basename(r.path)));
+  const trainedOn = continuous.filter((r) => !holdout.has(basename(r.path)));
+  for (const h of holdout) if (!continuous.some((r) => basename(r.path) === h)) throw new Error(`--holdout ${h}: no such annotated or background recording`);
+  log(`clips: ${split.train.length} train / ${split.val.length} validation; continuous recordings: ${trainedOn.length} train / ${heldOut.length} held out`);
+
+  const noiseRecs = await mapSeq(trainedOn, (r) => readMono(r.path));
+  const noise = noiseSourceFrom(noiseRecs, cfg.sampleRate);
+  const trainEx: Example[] = [];
+  let done = 0;
+  for (const c of split.train) {
+    trainEx.push(...(await clipTrainExamples(c, dsOpts, noise)));
+    if (++done % 50 === 0) log(`features: ${done}/${split.train.length} training clips`);
+  }
+  for (const r of trainedOn) trainEx.push(...(await continuousExamples(r, dsOpts, true, noise)));
+  const labels = [...new Set(trainEx.map((e) => e.label))].sort((a, b) => (a === BACKGROUND ? 1 : b === BACKGROUND ? -1 : a.localeCompare(b)));
+  const sameTape = new Set(split.sameTapeSpecies);
+  const valAll: ValExample[] = [];
+  for (const c of split.val) valAll.push({ ...(await clipExample(c, cfg)), kind: 'clip', sameTape: sameTape.has(c.species) });
+  for (const r of heldOut) {
+    for (const e of await continuousExamples(r, dsOpts, false, noise)) valAll.push({ ...e, kind: e.label === BACKGROUND ? 'background' : 'call', sameTape: false });
+  }
+  const val = valAll.filter((e) => labels.includes(e.label));
+  const trainCounts: Record<string, number> = {};
+  for (const e of trainEx) trainCounts[e.label] = (trainCounts[e.label] ?? 0) + 1;
+  log(`examples: ${trainEx.length} train, ${val.length} validation (${valAll.length - val.length} with labels unseen in training skipped); labels: ${labels.join(', ')}`);
+
+  const norm = normStats(trainEx.map((e) => e.x), cfg.nMfcc);
+  const yIdx = trainEx.map((e) => labels.indexOf(e.label));
+  const counts = labels.map((_, j) => yIdx.filter((y) => y === j).length);
+  const classWeight: Record<number, number> = {};
+  labels.forEach((_, j) => { classWeight[j] = trainEx.length / (labels.length * Math.max(1, counts[j])); });
+
+  await useWasmBackend();
+  const realRandom = Math.random;
+  Math.random = seededRandom(o.seed ^ 0x9e3779b9); // tfjs draws dropout masks and init from Math.random
+  try {
+    const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: o.seed });
+    model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
+    const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
+    const yAll = tf.oneHot(tf.tensor1d(yIdx, 'int32'), labels.length);
+    const r = seededRandom(o.seed ^ 0x1234);
+    const bs = o.batchSize ?? 32;
+    const history: EpochLog[] = [];
+    let best = -1, bestEpoch = 0, bestWeights: tf.Tensor[] | null = null;
+    const valTruth = val.map((e) => e.label);
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = Date.now();
+      const order = shuffleInPlace([...trainEx.keys()], r);
+      const idx = tf.tensor1d(order, 'int32');
+      const xs = tf.gather(xAll, idx), ys = tf.gather(yAll, idx);
+      idx.dispose();
+      const batches = Math.ceil(trainEx.length / bs);
+      const h = await model.fit(xs, ys, {
+        epochs: 1, batchSize: bs, shuffle: false, verbose: 0, classWeight,
+        callbacks: { onBatchEnd: async (b) => { o.onBatch?.(epoch, b + 1, batches); } },
+      });
+      xs.dispose(); ys.dispose();
+      const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+      const m = classificationMetrics(valTruth, probs.map((p) => labels[argmax(p)]), labels);
+      const e: EpochLog = { epoch, loss: Number(h.history.loss[0]), valAccuracy: m.accuracy, valMacroF1: m.macro_f1, seconds: (Date.now() - t0) / 1000 };
+      history.push(e);
+      o.onEpoch?.(e);
+      if (m.macro_f1 > best) {
+        best = m.macro_f1; bestEpoch = epoch;
+        bestWeights?.forEach((w) => w.dispose());
+        bestWeights = model.getWeights().map((w) => w.clone());
+      } else if (epoch - bestEpoch >= (o.patience ?? 8)) {
+        log(`early stop at epoch ${epoch}: no better validation macro-F1 since epoch ${bestEpoch}`);
+        break;
+      }
+    }
+    xAll.dispose(); yAll.dispose();
+    if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
+    const valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+    const threshold = calibrateThreshold(valProbs, valTruth, labels);
+    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg };
+  } finally {
+    Math.random = realRandom;
+  }
+}
+
+/** Metrics of a validation subset with the model's decisions (threshold applied). */
+export function subsetMetrics(res: TrainResult, keep: (e: ValExample) => boolean, threshold = res.threshold): Metrics {
+  const idx = res.val.map((e, i) => (keep(e) ? i : -1)).filter((i) => i >= 0);
+  return classificationMetrics(idx.map((i) => res.val[i].label), decide(idx.map((i) => res.valProbs[i]), res.labels, threshold), res.labels);
+}
+
+export type { Clip };

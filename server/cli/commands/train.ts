@@ -1,0 +1,71 @@
+// `hydromon train`: train a species classifier from manifests (+ annotated continuous recordings
+// and background recordings) and write the model folder with its card.
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { resolve } from 'node:path';
+import { ARCH_NAMES, isArchName } from '../../../models/architectures.ts';
+import { trainAndWrite } from '../../../models/train-run.ts';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function positiveInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+/** The command as typed, with the data folder written as $HYDROMON_DATA so the card travels. */
+function commandLine(): string {
+  const root = process.env.HYDROMON_DATA;
+  const args = process.argv.slice(2).map((a) => (root && a.startsWith(root) ? `$HYDROMON_DATA${a.slice(root.length)}` : a));
+  return `hydromon ${args.join(' ')}`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train a species classifier; writes weights, labels, feature config, threshold and MODEL_CARD.md')
+    .requiredOption('--manifest <csv>', 'clip manifest (path,species[,tape_id,…]); repeat to merge', collect, [])
+    .requiredOption('--out <dir>', 'model folder to write, e.g. models/my-model')
+    .option('--annotations <csv>', 'annotation table of continuous recordings (filename,start,end); repeat', collect, [])
+    .option('--annotated-species <name>', 'species of the annotated calls', 'Northern Right Whale')
+    .option('--background <path>', 'call-free recording or folder of them (background class); repeat', collect, [])
+    .option('--holdout <file>', 'continuous recording (file name) kept out of training for validation; repeat', collect, [])
+    .addOption(new Option('--arch <name>', 'architecture').choices([...ARCH_NAMES]).default('tcn'))
+    .option('--epochs <n>', 'maximum epochs', '40')
+    .option('--patience <n>', 'early stopping patience (epochs)', '8')
+    .option('--seed <n>', 'seed of split, augmentation and training', '1')
+    .option('--batch-size <n>', 'batch size', '32')
+    .option('--name <name>', 'model name (default: the folder name)')
+    .option('--compare <dir>', 'another model folder trained on the same split, listed in the card; repeat', collect, [])
+    .option('--skip-checks', 'skip the resampling and streaming checks')
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean }) => {
+      if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
+      const epochs = positiveInt('epochs', opts.epochs);
+      const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
+      let barEpoch = 0;
+      const log = (m: string): void => { if (barEpoch > 0) bar.stop(); barEpoch = 0; process.stderr.write(`${m}\n`); };
+      const summary = await trainAndWrite({
+        manifests: opts.manifest.map((m) => resolve(m)),
+        annotated: opts.annotations.map((t) => ({ table: resolve(t), species: opts.annotatedSpecies })),
+        background: opts.background.map((b) => resolve(b)),
+        holdout: opts.holdout,
+        arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
+        batchSize: positiveInt('batch-size', opts.batchSize),
+        out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks,
+        command: commandLine(),
+        log,
+        onBatch: (epoch, b, total) => {
+          if (barEpoch !== epoch) { if (barEpoch > 0) bar.stop(); bar.start(total, 0, { epoch, status: 'training' }); barEpoch = epoch; }
+          bar.update(b);
+        },
+        onEpoch: (e) => {
+          const status = `loss ${e.loss.toFixed(3)} val acc ${(100 * e.valAccuracy).toFixed(1)} % macro-F1 ${e.valMacroF1.toFixed(3)} (${e.seconds.toFixed(0)} s)`;
+          if (barEpoch > 0) { bar.update({ status }); bar.stop(); barEpoch = 0; }
+          // Without a terminal the bar draws nothing: keep one line per epoch in the log.
+          if (!process.stderr.isTTY) process.stderr.write(`epoch ${e.epoch}: ${status}\n`);
+        },
+      });
+      process.stdout.write(`${summary.name}: tape-disjoint validation accuracy ${(100 * summary.disjointTop.accuracy).toFixed(1)} %, macro-F1 ${summary.disjointTop.macro_f1.toFixed(3)}, threshold ${summary.threshold}; wrote ${opts.out}\n`);
+    });
+}
