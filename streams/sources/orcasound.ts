@@ -98,6 +98,8 @@ function run(opts: OrcasoundOptions, session: LiveSession, signal: AbortSignal):
       session.connected();
       const starts = segmentStarts(folder, pl, known);
       for (const [k, v] of starts) known.set(k, v);
+      // Only the listed window matters for the next poll: keep the map from growing for months.
+      for (const k of known.keys()) if (k < (pl.segments[0]?.seq ?? 0)) known.delete(k);
       if (nextSeq === null) {
         const back = fromStart ? pl.segments.length : Math.max(1, opts.startSegments ?? 1);
         nextSeq = pl.segments.length > 0 ? pl.segments[Math.max(0, pl.segments.length - back)].seq : pl.mediaSequence;
