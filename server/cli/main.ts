@@ -21,9 +21,29 @@ export async function buildProgram(): Promise<Command> {
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   for (const f of files) {
-    const mod: unknown = await import(pathToFileURL(join(dir, f)).href);
-    if (!isCommandModule(mod)) throw new Error(`server/cli/commands/${f} does not export register(program)`);
-    mod.register(program);
+    // One command that cannot load (a missing optional part) must not take the others down:
+    // it becomes a command that explains what is wrong when it is called.
+    let mod: unknown;
+    let failure: string | null = null;
+    try {
+      mod = await import(pathToFileURL(join(dir, f)).href);
+      if (!isCommandModule(mod)) failure = `server/cli/commands/${f} does not export register(program)`;
+    } catch (err) {
+      failure = `cannot load server/cli/commands/${f}: ${(err as Error).message}`;
+    }
+    if (failure === null && isCommandModule(mod)) {
+      mod.register(program);
+    } else {
+      const msg = failure ?? 'unknown';
+      program
+        .command(f.replace(/\.ts$/, ''))
+        .description(`(unavailable: ${msg.split('\n')[0]})`)
+        .allowUnknownOption()
+        .argument('[args...]')
+        .action(() => {
+          throw new Error(msg);
+        });
+    }
   }
   return program;
 }
