@@ -135,3 +135,23 @@ describe('spooled store with a real influxd', () => {
     return a.close();
   });
 });
+
+describe('spooled store with a frozen (SIGSTOP) influxd', () => {
+  it('spools writes that take too long and delivers them once the server thaws, exactly once', async () => {
+    const dir = spoolDir();
+    const store = spooled(influx('frozen_t'), { dir, retryMs: 50, maxRetryMs: 200, writeTimeoutMs: 300, batch: { maxItems: 10, maxDelayMs: 5 } });
+    await store.writeDetections(Array.from({ length: 20 }, (_, i) => det(i)));
+    process.kill(db.pid, 'SIGSTOP');
+    try {
+      const t = Date.now();
+      await store.writeDetections(Array.from({ length: 50 }, (_, i) => det(20 + i)));
+      expect(Date.now() - t).toBeLessThan(3000); // durable on disk, not stuck behind the server
+      expect(store.stats().spooled).toBeGreaterThan(0);
+    } finally {
+      process.kill(db.pid, 'SIGCONT');
+    }
+    expect(await store.drain(15_000)).toBe(true);
+    await store.close();
+    expect(await countIn('frozen_t')).toEqual({ total: 70, distinct: 70 });
+  });
+});
