@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     }, 100);
 
     ({ browser, dispose } = await launchChromium());
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await ctx.newPage();
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
@@ -174,6 +174,16 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     const now = Date.now();
     await monitor.pushDetection({ id: 'e2e-after-restart', station: 'lab', species: 'Megaptera novaeangliae', confidence: 0.88, start: now - 1000, end: now, model: 'e2e' });
     await page.waitForSelector('[data-testid="feed-item"][data-id="e2e-after-restart"]', { timeout: 5000 });
+    // Laptop and narrow widths: nothing sticks out sideways.
+    for (const width of [1280, 820]) {
+      await page.setViewportSize({ width, height: 1000 });
+      await page.waitForTimeout(100);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `horizontal overflow at ${width}px`).toBeLessThanOrEqual(0);
+    }
+    // Tall enough for no scrollbar: fullPage shots of a scrolling page are clipped by its width.
+    await page.setViewportSize({ width: 820, height: 1300 });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-narrow.png') });
     expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });
 });
