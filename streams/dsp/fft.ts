@@ -11,6 +11,8 @@ export interface RealFft {
   readonly backend: FftBackend;
   /** Power spectrum |X_k|² of `input[offset .. offset+n)` into out[0 .. n/2]. */
   power(input: Float32Array, out: Float32Array | Float64Array, offset?: number): void;
+  /** Power spectrum of input[offset + i]·window[i]: the window applied on the way in, no extra pass. */
+  windowedPower(input: Float32Array, offset: number, window: Float32Array, out: Float32Array | Float64Array): void;
   /** Complex spectrum X_k, k = 0 .. n/2 (unnormalised, e^{-2πikn/N}). */
   forward(input: Float32Array, re: Float64Array, im: Float64Array, offset?: number): void;
 }
@@ -113,8 +115,21 @@ class PffftReal implements RealFft {
     return this.mod.HEAPF32;
   }
 
+  windowedPower(input: Float32Array, offset: number, window: Float32Array, out: Float32Array | Float64Array): void {
+    const n = this.n;
+    let heap = this.mod.HEAPF32;
+    const ip = this.inPtr >> 2;
+    for (let i = 0; i < n; i++) heap[ip + i] = input[offset + i] * window[i];
+    this.mod._pffft_transform_ordered(this.setup, this.inPtr, this.outPtr, this.workPtr, 0);
+    heap = this.mod.HEAPF32;
+    this.powerFromHeap(heap, out);
+  }
+
   power(input: Float32Array, out: Float32Array | Float64Array, offset = 0): void {
-    const heap = this.run(input, offset);
+    this.powerFromHeap(this.run(input, offset), out);
+  }
+
+  private powerFromHeap(heap: Float32Array, out: Float32Array | Float64Array): void {
     const o = this.outPtr >> 2;
     const h = this.n >> 1;
     // Ordered real layout: [X0, X_{n/2}, re1, im1, re2, im2, ...].
@@ -275,6 +290,14 @@ class JsReal implements RealFft {
       this.blue!.forward(input, offset, re, im);
     }
   }
+
+  windowedPower(input: Float32Array, offset: number, window: Float32Array, out: Float32Array | Float64Array): void {
+    const b = this.wbuf ?? (this.wbuf = new Float32Array(this.n));
+    for (let i = 0; i < this.n; i++) b[i] = input[offset + i] * window[i];
+    this.power(b, out);
+  }
+
+  private wbuf: Float32Array | null = null;
 
   power(input: Float32Array, out: Float32Array | Float64Array, offset = 0): void {
     this.forward(input, this.re, this.im, offset);

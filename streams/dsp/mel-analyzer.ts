@@ -27,7 +27,6 @@ export class MelAnalyzer {
   /** Power spectrum of the last frame analysed (nFft/2 + 1 bins). */
   readonly power: Float32Array;
   private readonly window: Float32Array;
-  private readonly buf: Float32Array;
   private readonly fft: RealFft;
 
   constructor(opts: MelAnalyzerOptions) {
@@ -37,7 +36,6 @@ export class MelAnalyzer {
     this.fb = melFilterbank(opts);
     this.nMels = this.fb.nMels;
     this.window = hannPeriodic(opts.nFft);
-    this.buf = new Float32Array(opts.nFft);
     this.power = new Float32Array(this.nBins);
     this.fft = createRealFft(opts.nFft, { backend: opts.fftBackend ?? 'auto' });
   }
@@ -48,11 +46,7 @@ export class MelAnalyzer {
 
   /** Window input[offset .. offset+nFft) and compute its power spectrum into `this.power`. */
   powerFrame(input: Float32Array, offset: number): Float32Array {
-    const n = this.nFft;
-    const w = this.window;
-    const b = this.buf;
-    for (let i = 0; i < n; i++) b[i] = input[offset + i] * w[i];
-    this.fft.power(b, this.power);
+    this.fft.windowedPower(input, offset, this.window, this.power);
     return this.power;
   }
 

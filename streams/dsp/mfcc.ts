@@ -12,7 +12,7 @@
 import { dctFrames } from './dct.ts';
 import { powerToDb } from './db.ts';
 import { sharedMelAnalyzer, MelAnalyzer } from './mel-analyzer.ts';
-import { padSignal, type PadMode } from './pad.ts';
+import { padIndex, type PadMode } from './pad.ts';
 
 export { dctFrames, dctMatrix } from './dct.ts';
 export { powerToDb, type PowerToDbOptions } from './db.ts';
@@ -81,12 +81,27 @@ export function melPowerFrames(samples: Float32Array, sr: number, opts: MelSpecO
     htk: opts.htk ?? false,
     fftBackend: opts.fftBackend ?? 'auto',
   });
-  const half = Math.floor(nFft / 2);
-  const x = center ? padSignal(samples, half, half, opts.padMode ?? 'reflect') : samples;
-  const frames = frameCount(samples.length, nFft, hop, center);
+  const half = center ? Math.floor(nFft / 2) : 0;
+  const len = samples.length;
+  const frames = frameCount(len, nFft, hop, center);
   const nMels = an.nMels;
   const data = new Float32Array(frames * nMels);
-  for (let f = 0; f < frames; f++) an.frame(x, f * hop, data, f * nMels);
+  // Frames inside the signal read it in place; only the few edge frames are padded (into a
+  // small copy), so a long signal is never copied whole.
+  const pad = opts.padMode ?? 'reflect';
+  const frame = new Float32Array(nFft);
+  for (let f = 0; f < frames; f++) {
+    const s0 = f * hop - half;
+    if (s0 >= 0 && s0 + nFft <= len) {
+      an.frame(samples, s0, data, f * nMels);
+      continue;
+    }
+    for (let i = 0; i < nFft; i++) {
+      const j = padIndex(s0 + i, len, pad);
+      frame[i] = j < 0 ? 0 : samples[j];
+    }
+    an.frame(frame, 0, data, f * nMels);
+  }
   return { data, frames, nMels };
 }
 

@@ -57,6 +57,21 @@ describe('real FFT', () => {
     expect(Array.from(p1)).toEqual(Array.from(p2));
   });
 
+  it('windowedPower equals the power of the windowed frame, on both backends', async () => {
+    await initDsp();
+    const n = 2048;
+    const x = noise(n + 10, 1, 5);
+    const w = new Float32Array(n).map((_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n));
+    const xw = new Float32Array(n).map((_, i) => x[i + 10] * w[i]);
+    for (const backend of ['auto', 'js'] as const) {
+      const f = createRealFft(n, { backend });
+      const a = new Float32Array(n / 2 + 1), b = new Float32Array(n / 2 + 1);
+      f.windowedPower(x, 10, w, a);
+      f.power(xw, b);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
+  });
+
   it('Parseval: Σx² = (|X0|² + 2Σ|Xk|² + |X_N/2|²) / N', async () => {
     await initDsp();
     for (const backend of ['auto', 'js'] as const) {
