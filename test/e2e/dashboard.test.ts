@@ -186,4 +186,22 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-narrow.png') });
     expect(consoleErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
   });
+
+  it('with a token: says how to get in without it, and works with ?token=', async () => {
+    const guarded = await startServer(monitor, { port: 0, token: 'e2e-secret' });
+    try {
+      const p = await browser.newPage();
+      await p.goto(guarded.url);
+      const err = await p.waitForSelector('[data-testid="load-error"]', { timeout: 5000 });
+      expect(await err.textContent()).toMatch(/\?token=/);
+      expect(await state(p)).not.toBe('live');
+      await p.goto(`${guarded.url}/?token=e2e-secret`);
+      await p.waitForSelector('[data-testid="connection-state"][data-state="live"]', { timeout: 10_000 });
+      await p.waitForSelector('[data-testid="feed-item"][data-id="e2e-orca-1"]', { timeout: 5000 });
+      expect(await p.$('[data-testid="load-error"]')).toBeNull();
+      await p.close();
+    } finally {
+      await guarded.app.close();
+    }
+  });
 });
