@@ -31,7 +31,8 @@ function quantise(x: number, max: number): number {
   if (!(x === x)) return 0;
   const c = x > 1 ? 1 : x < -1 ? -1 : x;
   // Scale by max (not max+1) so +1.0 fits; symmetric range is what most tools expect.
-  return Math.round(c * max);
+  const v = c * max;
+  return v < 0 ? -Math.round(-v) + 0 : Math.round(v); // symmetric: −0.5 step rounds like +0.5
 }
 
 /**

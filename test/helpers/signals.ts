@@ -133,7 +133,9 @@ export function quantise16(signal: Float32Array): Float32Array {
   const out = new Float32Array(signal.length);
   for (let i = 0; i < signal.length; i++) {
     const c = Math.max(-1, Math.min(1, signal[i]));
-    out[i] = (Math.round(c * 32767) + 0) / 32768; // + 0 turns -0 into 0, as a decoder returns
+    const v = c * 32767;
+    // Same rounding as the writer (half away from zero); + 0 turns -0 into 0, as a decoder returns.
+    out[i] = (v < 0 ? -Math.round(-v) + 0 : Math.round(v)) / 32768;
   }
   return out;
 }
