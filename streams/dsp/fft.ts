@@ -63,6 +63,11 @@ export function initDsp(): Promise<FftBackend> {
   return initPromise;
 }
 
+// Start loading at import, so a pipeline that never awaits initDsp() still switches to WASM within
+// milliseconds (FFTs created before that stay on JS; results agree to ~1e-7). Callers that want
+// WASM from the very first frame await initDsp().
+void initDsp();
+
 /** The backend a new FFT of size n would use right now. */
 export function fftBackend(n = 2048): FftBackend {
   return wasm && pffftSupports(n) ? wasm.backend : 'js';

@@ -4,7 +4,8 @@
 //    exponential average with time constant `timeConstantS` from every frame (bins far above the
 //    floor update 20× slower, so a loud call does not drag the floor up while it lasts);
 //  • a bin is "signal" when its level exceeds μ + nStd·σ;
-//  • the 0/1 mask is averaged across ±`smoothBins` bins and, in time, released over
+//  • the 0/1 mask is dilated across ±`smoothBins` bins (a max, so a narrow call keeps the skirts
+//    of its window's main lobe) and, in time, released over
 //    `releaseFrames` frames (attack is immediate: a click's onset is never gated);
 //  • the power spectrum is multiplied by a gain between 10^(−reductionDb/10) (noise) and 1
 //    (signal) before the mel step.
@@ -17,7 +18,7 @@ export interface NoiseGateOptions {
   readonly nStd?: number;
   /** Attenuation of gated bins in dB. Default 20. */
   readonly reductionDb?: number;
-  /** Mask smoothing across frequency, ± bins. Default 1. */
+  /** Mask dilation across frequency, ± bins. Default 1. */
   readonly smoothBins?: number;
   /** Mask release in frames. Default 2. */
   readonly releaseFrames?: number;
@@ -91,8 +92,8 @@ export class NoiseGate {
       let s = 0;
       const lo = Math.max(0, k - w);
       const hi = Math.min(n - 1, k + w);
-      for (let j = lo; j <= hi; j++) s += raw[j];
-      const f = s / (hi - lo + 1);
+      for (let j = lo; j <= hi; j++) s = raw[j] > s ? raw[j] : s;
+      const f = s;
       const held = mask[k] * this.release;
       mask[k] = f > held ? f : held;
       power[k] *= this.floorGain + (1 - this.floorGain) * mask[k];

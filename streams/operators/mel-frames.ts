@@ -123,7 +123,8 @@ export function melFrames(cfg: FeatureConfig, opts: MelFramesOptions = {}): Oper
         bufStart: 0,
         bufLen: 0,
         head: new Float32Array(0),
-        gate: opts.noiseGate ? new NoiseGate(an.nBins, cfg.sampleRate, hop, opts.noiseGate) : null,
+        // the noise floor belongs to the station, not the run: keep learning across gaps
+        gate: opts.noiseGate ? (prev?.gate ?? new NoiseGate(an.nBins, cfg.sampleRate, hop, opts.noiseGate)) : null,
         lastChunk: chunk,
       });
 

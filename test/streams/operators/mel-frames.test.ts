@@ -1,6 +1,7 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initDsp } from '../../../streams/dsp/fft.ts';
+import { melFrequencies } from '../../../streams/dsp/mel.ts';
 import { melPowerFrames } from '../../../streams/dsp/mfcc.ts';
 import { melFrames } from '../../../streams/operators/mel-frames.ts';
 import type { AnalysisBlock, FeatureConfig, PcmChunk } from '../../../streams/types.ts';
@@ -116,6 +117,24 @@ describe('melFrames', () => {
     const want = melPowerFrames(xa, 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000 });
     expect(got.length).toBe(want.data.length);
     for (let i = 0; i < got.length; i += 7) expect(got[i]).toBeCloseTo(want.data[i], 4);
+  });
+
+  it('with a noise gate: steady noise is pushed down, a tone burst is kept', async () => {
+    const x = noise(16000 * 6, 0.1, 44);
+    const burst = tone(2000, 16000, 0.5, 0.05);
+    for (let i = 0; i < burst.length; i++) x[4 * 16000 + i] += burst[i];
+    const plain = concatMel(await lastValueFrom(from(chunks(x, () => 1600)).pipe(melFrames(cfg), toArray())));
+    const gated = concatMel(await lastValueFrom(from(chunks(x, () => 1600)).pipe(melFrames(cfg, { noiseGate: { reductionDb: 20 } }), toArray())));
+    expect(gated.length).toBe(plain.length);
+    const frameSum = (m: Float32Array, f: number): number => m.subarray(f * 40, f * 40 + 40).reduce((a, b) => a + b, 0);
+    const noiseFrame = Math.round((2.5 * 16000) / 256);
+    const burstFrame = Math.round((4.25 * 16000) / 256);
+    expect(10 * Math.log10(frameSum(plain, noiseFrame) / frameSum(gated, noiseFrame))).toBeGreaterThan(10);
+    // the tone's own mel band keeps its power (within 1 dB)
+    const centres = melFrequencies(42, 0, 8000).subarray(1, 41);
+    let band = 0;
+    for (let i = 1; i < 40; i++) if (Math.abs(centres[i] - 2000) < Math.abs(centres[band] - 2000)) band = i;
+    expect(Math.abs(10 * Math.log10(plain[burstFrame * 40 + band] / gated[burstFrame * 40 + band]))).toBeLessThan(1);
   });
 
   it('refuses chunks not at the analysis rate, naming the station', async () => {
