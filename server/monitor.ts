@@ -160,6 +160,8 @@ export function startMonitor(deps: MonitorDeps): Monitor {
             counters.detections[st.id]++;
             alerts.onDetection(e.detection);
             void storeDetection(e.detection);
+          } else if (e.type === 'source') {
+            if (e.event.type === 'error') log(`hydromon: ${st.id}: ${e.event.message}`);
           } else {
             const prev = latest.get(st.id);
             if (e.status.state === 'connecting' && prev && prev.state !== 'connecting') counters.reconnects[st.id]++;

@@ -31,7 +31,9 @@ import type {
 export type StationEvent =
   | { readonly type: 'result'; readonly result: WindowResult }
   | { readonly type: 'detection'; readonly detection: Detection }
-  | { readonly type: 'status'; readonly status: StationStatus };
+  | { readonly type: 'status'; readonly status: StationStatus }
+  /** What the source reported besides status: errors (a bad file skipped), gaps, clock jumps. */
+  | { readonly type: 'source'; readonly event: SourceEvent };
 
 export interface StationOptions {
   readonly station: string;
@@ -69,6 +71,7 @@ export function stationPipeline(opts: StationOptions): Observable<StationEvent> 
     const report = (e: SourceEvent): void => {
       const before = tracker.current;
       tracker.onEvent(e);
+      if (e.type !== 'status') sub.next({ type: 'source', event: e });
       if (e.type !== 'status' || tracker.current !== before) emitStatus();
     };
     const backoff = opts.restart === false ? null : createBackoff(opts.restart ?? { baseMs: 1000, maxMs: 60_000 });

@@ -79,6 +79,11 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
           detections++;
           bySpecies[d.species] = (bySpecies[d.species] ?? 0) + 1;
           if (!opts.windows) print(detectionLine(d, first ?? d.start));
+        } else if (e.type === 'source') {
+          const ev = e.event;
+          if (ev.type === 'error') err(`${ev.station}: ${ev.message}`);
+          else if (ev.type === 'gap') err(`${ev.station}: gap of ${ev.lengthS.toFixed(2)} s at ${new Date(ev.start).toISOString()} (${ev.reason})`);
+          else if (ev.type === 'clock') err(`${ev.station}: clock: ${ev.message}`);
         } else if (e.type === 'status' && (e.status.state === 'faulted' || e.status.state === 'down' || e.status.state === 'stalled')) {
           err(`${e.status.station}: ${e.status.state}${e.status.message ? `: ${e.status.message}` : ''}`);
         }
