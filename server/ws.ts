@@ -17,6 +17,19 @@ export interface SocketCaps {
   readonly dropAbove?: number;
   /** Ping interval; a client that has not answered the previous ping is closed. Default 20 s. */
   readonly heartbeatMs?: number;
+  /** Spectrogram columns kept per watched station and sent to a new subscriber first. Default 600. */
+  readonly backlogColumns?: number;
+  /** Keep watching a station this long after its last watcher leaves (a page reload, a quick
+   *  switch back), so the backlog survives. Default 60 s; 0 lets go at once. */
+  readonly lingerMs?: number;
+}
+
+interface Watch {
+  sub: Subscription | null;
+  watchers: number;
+  /** Encoded frames, oldest first. */
+  readonly backlog: Uint8Array[];
+  linger: ReturnType<typeof setTimeout> | null;
 }
 
 interface Client {
@@ -32,16 +45,20 @@ export class SocketHub {
   private readonly clients = new Set<Client>();
   private readonly subs: Subscription[] = [];
   /** One upstream subscription per station that at least one client watches. */
-  private readonly spectra = new Map<string, { sub: Subscription; watchers: number }>();
+  private readonly spectra = new Map<string, Watch>();
   private dropped = 0;
   private skipped = 0;
   private readonly skipAbove: number;
   private readonly dropAbove: number;
   private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly backlogMax: number;
+  private readonly lingerMs: number;
 
   constructor(private readonly monitor: MonitorHandle, private readonly stationList: () => StationInfo[], caps: SocketCaps = {}) {
     this.skipAbove = caps.skipFramesAbove ?? 256 * 1024;
     this.dropAbove = caps.dropAbove ?? 4 * 1024 * 1024;
+    this.backlogMax = caps.backlogColumns ?? 600;
+    this.lingerMs = caps.lingerMs ?? 60_000;
     const quiet = { error: () => undefined };
     this.subs.push(
       monitor.detections$.subscribe({ ...quiet, next: (detection) => this.broadcast({ type: 'detection', detection }) }),
@@ -74,7 +91,7 @@ export class SocketHub {
     clearInterval(this.heartbeat);
     for (const s of this.subs) s.unsubscribe();
     for (const c of [...this.clients]) this.remove(c);
-    for (const s of this.spectra.values()) s.sub.unsubscribe();
+    for (const s of this.spectra.values()) { s.sub?.unsubscribe(); if (s.linger) clearTimeout(s.linger); }
     this.spectra.clear();
   }
 
@@ -85,8 +102,18 @@ export class SocketHub {
     const known = this.monitor.stations().some((s) => s.id === m.station);
     if (!known) return this.send(client, { type: 'error', message: `no station "${m.station}"` });
     if (m.type === 'subscribe') {
-      if (!client.stations.has(m.station)) { client.stations.add(m.station); this.watch(m.station); }
-      this.send(client, { type: 'subscribed', station: m.station });
+      if (!client.stations.has(m.station)) {
+        client.stations.add(m.station);
+        this.watch(m.station);
+        this.send(client, { type: 'subscribed', station: m.station });
+        // What the station showed lately, so the view is not empty until new columns arrive.
+        for (const frame of this.spectra.get(m.station)?.backlog ?? []) {
+          if (client.socket.readyState !== OPEN || client.socket.bufferedAmount > this.skipAbove) break;
+          client.socket.send(frame, { binary: true });
+        }
+      } else {
+        this.send(client, { type: 'subscribed', station: m.station });
+      }
     } else {
       if (client.stations.delete(m.station)) this.unwatch(m.station);
       this.send(client, { type: 'unsubscribed', station: m.station });
@@ -95,27 +122,40 @@ export class SocketHub {
 
   private watch(station: string): void {
     const w = this.spectra.get(station);
-    if (w) { w.watchers++; return; }
-    const sub = this.monitor.spectrogram$(station).subscribe({
+    if (w) {
+      w.watchers++;
+      if (w.linger) { clearTimeout(w.linger); w.linger = null; }
+      return;
+    }
+    const watch: Watch = { sub: null, watchers: 1, backlog: [], linger: null };
+    this.spectra.set(station, watch);
+    watch.sub = this.monitor.spectrogram$(station).subscribe({
       next: (col) => {
-        // Encode once, send the same bytes to every watcher.
-        let frame: Uint8Array | null = null;
+        // Encode once; the same bytes go to the backlog and to every watcher.
+        const frame = encodeColumn(col);
+        watch.backlog.push(frame);
+        if (watch.backlog.length > this.backlogMax) watch.backlog.splice(0, watch.backlog.length - this.backlogMax);
         for (const c of this.clients) {
           if (!c.stations.has(station) || c.socket.readyState !== OPEN) continue;
           if (c.socket.bufferedAmount > this.skipAbove) { this.skipped++; continue; }
-          frame ??= encodeColumn(col);
           c.socket.send(frame, { binary: true });
         }
       },
       error: () => undefined,
     });
-    this.spectra.set(station, { sub, watchers: 1 });
   }
 
   private unwatch(station: string): void {
     const w = this.spectra.get(station);
-    if (!w) return;
-    if (--w.watchers <= 0) { w.sub.unsubscribe(); this.spectra.delete(station); }
+    if (!w || --w.watchers > 0) return;
+    const release = (): void => {
+      if (w.watchers > 0) return;
+      w.sub?.unsubscribe();
+      this.spectra.delete(station);
+    };
+    if (this.lingerMs <= 0) return release();
+    w.linger = setTimeout(release, this.lingerMs);
+    w.linger.unref();
   }
 
   private remove(client: Client): void {

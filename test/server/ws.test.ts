@@ -37,7 +37,7 @@ describe('/ws', () => {
   const open: WebSocket[] = [];
   beforeEach(async () => {
     monitor = new FakeMonitor([{ id: 'lab' }, { id: 'bay' }]);
-    ({ app, url } = await startServer(monitor, { port: 0, socket: { skipFramesAbove: 64 * 1024, dropAbove: 512 * 1024 } }));
+    ({ app, url } = await startServer(monitor, { port: 0, socket: { skipFramesAbove: 64 * 1024, dropAbove: 512 * 1024, lingerMs: 0, backlogColumns: 50 } }));
   });
   afterEach(async () => {
     for (const w of open.splice(0)) w.terminate();
@@ -83,6 +83,26 @@ describe('/ws', () => {
     await until(() => b.got.json.some((m) => m.type === 'unsubscribed'));
     a.ws.close();
     await until(() => monitor.spectrogramSubscribers.get('lab') === 0);
+  });
+
+  it('sends a new subscriber the recent columns first, and keeps them for a while after the last one leaves', async () => {
+    await app.close();
+    ({ app, url } = await startServer(monitor, { port: 0, socket: { lingerMs: 300, backlogColumns: 5 } }));
+    const a = await client();
+    a.ws.send(JSON.stringify({ type: 'subscribe', station: 'lab' }));
+    await until(() => monitor.spectrogramSubscribers.get('lab') === 1);
+    for (let i = 0; i < 8; i++) monitor.pushColumn(column('lab', i, { n: 16 }));
+    await until(() => a.got.cols.length === 8);
+    a.ws.close();
+    await new Promise((r) => setTimeout(r, 50));
+    // A page reload: the new socket arrives within the linger time and sees the last 5 columns.
+    const b = await client();
+    b.ws.send(JSON.stringify({ type: 'subscribe', station: 'lab' }));
+    await until(() => b.got.cols.length === 5);
+    expect(b.got.cols.map((c) => c.t)).toEqual([3, 4, 5, 6, 7]);
+    expect(monitor.spectrogramSubscribers.get('lab')).toBe(1);
+    b.ws.close();
+    await until(() => monitor.spectrogramSubscribers.get('lab') === 0, 2000);
   });
 
   it('answers malformed or unknown requests with an error and stays open', async () => {
