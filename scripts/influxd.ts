@@ -18,6 +18,8 @@ export interface InfluxdOptions {
   /** RPC (backup/restore) port on 127.0.0.1; a free one when omitted. */
   readonly rpcPort?: number;
   readonly binary?: string;
+  /** Require credentials ([http] auth-enabled); create the first admin with CREATE USER. */
+  readonly auth?: boolean;
   /** How long to wait for /ping to answer. */
   readonly startTimeoutMs?: number;
 }
@@ -45,7 +47,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function influxdConfig(dir: string, port: number, rpcPort: number): string {
+export function influxdConfig(dir: string, port: number, rpcPort: number, auth = false): string {
   const q = (p: string): string => JSON.stringify(p);
   return `reporting-disabled = true
 bind-address = "127.0.0.1:${rpcPort}"
@@ -65,7 +67,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   enabled = true
   bind-address = "127.0.0.1:${port}"
-  auth-enabled = false
+  auth-enabled = ${auth}
   log-enabled = false
   pprof-enabled = false
 
@@ -114,7 +116,7 @@ export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
   const port = opts.port ?? (await freePort());
   const rpcPort = opts.rpcPort ?? (await freePort());
   const conf = join(dir, 'influxd.conf');
-  writeFileSync(conf, influxdConfig(dir, port, rpcPort));
+  writeFileSync(conf, influxdConfig(dir, port, rpcPort, opts.auth === true));
   const log = openSync(join(dir, 'influxd.log'), 'a');
   const child = spawn(opts.binary ?? 'influxd', ['-config', conf], {
     stdio: ['ignore', log, log],

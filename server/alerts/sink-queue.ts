@@ -8,6 +8,8 @@ export interface SinkStats {
   readonly sent: number;
   readonly failed: number;
   readonly dropped: number;
+  /** Extra attempts the sink made (webhook retries), when it counts them. */
+  readonly retried?: number;
 }
 
 export interface SinkQueueOptions {
@@ -38,7 +40,8 @@ export class SinkQueue {
   }
 
   stats(): SinkStats {
-    return { queued: this.q.length, ...this.counts };
+    const retried = (this.sink as { retried?: unknown }).retried;
+    return { queued: this.q.length, ...this.counts, ...(typeof retried === 'number' ? { retried } : {}) };
   }
 
   /** Resolves when the queue is empty, or after `timeoutMs` (then false). */

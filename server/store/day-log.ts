@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncDir } from './fsync-dir.ts';
 
 const DAY_MS = 86_400_000;
 const FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
@@ -66,8 +67,10 @@ export class DayLog<T> {
       const fh = await open(this.path(day), 'a+');
       try {
         let prefix = '';
+        let created = false;
         if (!this.checkedTail.has(day)) {
           const { size } = await fh.stat();
+          created = size === 0;
           if (size > 0) {
             const last = Buffer.alloc(1);
             await fh.read(last, 0, 1, size - 1);
@@ -77,6 +80,7 @@ export class DayLog<T> {
         }
         await fh.write(`${prefix}${lines.join('\n')}\n`);
         await fh.datasync();
+        if (created) await fsyncDir(this.opts.dir);
       } finally {
         await fh.close();
       }

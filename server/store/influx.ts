@@ -153,7 +153,9 @@ export class InfluxStore implements DetectionStore, LineSink {
     const body = (await res.text().catch(() => '')).slice(0, 500);
     if (res.status === 404) this.schema = undefined; // database dropped under us: recreate next time
     const msg = `InfluxDB write to ${this.target.base} answered ${res.status}: ${body}`;
-    if (res.status >= 400 && res.status < 500 && res.status !== 404 && res.status !== 408 && res.status !== 429) {
+    // 400 (bad points, type conflicts, beyond retention) cannot succeed on retry. Auth (401/403),
+    // missing database (404), timeouts and rate limits (408/429) are the server's state: retry later.
+    if (res.status === 400 || res.status === 413 || res.status === 422) {
       throw new InfluxRejectedError(msg, res.status);
     }
     throw new Error(msg);

@@ -14,6 +14,7 @@ import { detectionLine, encounterLine, healthLine } from './line-protocol.ts';
 import {
   ackPath, completeLines, listSegments, lockSpool, readAck, removeSegment, segmentPath,
 } from './spool-files.ts';
+import { fsyncDir } from './fsync-dir.ts';
 import { withTimeout } from './timeout.ts';
 import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
 
@@ -140,6 +141,7 @@ class Spooled implements SpooledStore {
       if (!this.active) {
         const seq = this.nextSeq++;
         this.active = { seq, fh: await open(segmentPath(this.opts.dir, seq), 'a'), bytes: 0 };
+        await fsyncDir(this.opts.dir);
       }
       const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
       await this.active.fh.write(data);

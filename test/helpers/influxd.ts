@@ -13,13 +13,13 @@ export interface TestInfluxd extends Influxd {
   dispose(): Promise<void>;
 }
 
-function wrap(d: Influxd, root: string): TestInfluxd {
+function wrap(d: Influxd, root: string, auth = false): TestInfluxd {
   return {
     ...d,
     stop: d.stop,
     async restart() {
       await d.stop();
-      return wrap(await startInfluxd({ dir: d.dir, port: d.port, rpcPort: d.rpcPort }), root);
+      return wrap(await startInfluxd({ dir: d.dir, port: d.port, rpcPort: d.rpcPort, auth }), root, auth);
     },
     async dispose() {
       await d.stop('SIGKILL');
@@ -28,7 +28,7 @@ function wrap(d: Influxd, root: string): TestInfluxd {
   };
 }
 
-export async function startTestInfluxd(): Promise<TestInfluxd> {
+export async function startTestInfluxd(opts: { auth?: boolean } = {}): Promise<TestInfluxd> {
   const root = mkdtempSync(join(tmpdir(), 'hydromon-influxd-'));
-  return wrap(await startInfluxd({ dir: join(root, 'db') }), root);
+  return wrap(await startInfluxd({ dir: join(root, 'db'), auth: opts.auth === true }), root, opts.auth === true);
 }

@@ -40,6 +40,11 @@ describe('webhook sink against a real receiver on 127.0.0.1', () => {
     await sink.send(alert(1));
     expect(rx.received.length).toBe(3);
     expect(sink.retried).toBe(2);
+    const q = new SinkQueue(sink);
+    rx.respond = (n) => (n === 3 ? 502 : 204);
+    q.offer(alert(2));
+    expect(await q.idle(5000)).toBe(true);
+    expect(q.stats()).toEqual({ queued: 0, sent: 1, failed: 0, dropped: 0, retried: 3 });
   });
 
   it('gives up after the retries, and does not retry a 4xx refusal', async () => {
@@ -71,7 +76,7 @@ describe('webhook sink against a real receiver on 127.0.0.1', () => {
     const t = performance.now();
     for (let i = 0; i < 1000; i++) q.offer(alert(i));
     expect(performance.now() - t).toBeLessThan(200);
-    expect(q.stats()).toEqual({ queued: 10, sent: 0, failed: 0, dropped: 990 });
+    expect(q.stats()).toEqual({ queued: 10, sent: 0, failed: 0, dropped: 990, retried: 0 });
   });
 
   it('delivers everything queued once a slow receiver answers', async () => {
@@ -79,7 +84,7 @@ describe('webhook sink against a real receiver on 127.0.0.1', () => {
     const q = new SinkQueue(webhookSink({ url: rx.url }), { capacity: 100 });
     for (let i = 0; i < 20; i++) q.offer(alert(i));
     expect(await q.idle(5000)).toBe(true);
-    expect(q.stats()).toEqual({ queued: 0, sent: 20, failed: 0, dropped: 0 });
+    expect(q.stats()).toEqual({ queued: 0, sent: 20, failed: 0, dropped: 0, retried: 0 });
     expect(rx.received.map((r) => (JSON.parse(r.body) as Alert).id)).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`));
   });
 
