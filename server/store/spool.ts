@@ -174,7 +174,11 @@ class Spooled implements SpooledStore {
       this.wake?.();
       return;
     }
-    this.draining = this.drainLoop().finally(() => { this.draining = undefined; });
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+      // Lines appended between the loop's last look and now would otherwise wait for the next write.
+      if (!this.closed && this.backlog()) this.kickDrain();
+    });
   }
 
   private sleep(ms: number): Promise<void> {
