@@ -1,0 +1,86 @@
+// The shipped model: it loads, its feature config is the code's, a changed config is refused,
+// and it names a few known clips of the shared data correctly (skipped visibly without data).
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readMono } from '../../models/audio.ts';
+import { defaultModelDir, loadClassifier } from '../../models/classifier.ts';
+import { defaultFeatureConfig } from '../../models/feature-config.ts';
+import { featuresOf } from '../../models/features.ts';
+import { readManifest } from '../../models/manifest.ts';
+import { initDsp } from '../../streams/dsp/fft.ts';
+
+const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
+if (!hasData) console.warn(`SKIP: shipped model on real clips — no data at ${dataDir} (set HYDROMON_DATA)`);
+const dir = defaultModelDir();
+
+describe('shipped model', () => {
+  it('loads, with the feature config the code computes', async () => {
+    const clf = await loadClassifier();
+    try {
+      expect(clf.featureConfig).toEqual(defaultFeatureConfig);
+      expect(clf.labels).toContain('background');
+      expect(clf.labels.length).toBeGreaterThanOrEqual(3);
+      expect(clf.threshold).toBeGreaterThan(0);
+      expect(clf.threshold).toBeLessThan(1);
+      const x = new Float32Array(defaultFeatureConfig.frames * defaultFeatureConfig.nMfcc);
+      const [p] = clf.predictBatch([x]);
+      expect(p.probs).toHaveLength(clf.labels.length);
+    } finally {
+      clf.dispose();
+    }
+  });
+
+  it('refuses a model whose feature config differs from the code', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'model-'));
+    cpSync(dir, copy, { recursive: true });
+    const cfg = JSON.parse(readFileSync(join(copy, 'feature-config.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(copy, 'feature-config.json'), JSON.stringify({ ...cfg, nMels: 128 }));
+    await expect(loadClassifier(copy)).rejects.toThrow(/different feature config.*nMels: 128 ≠ 64/);
+  });
+
+  it('rejects a batch entry of the wrong size, naming it', async () => {
+    const clf = await loadClassifier();
+    try {
+      expect(() => clf.predictBatch([new Float32Array(10)])).toThrow(/input 0 has 10 values/);
+    } finally {
+      clf.dispose();
+    }
+  });
+
+  describe.skipIf(!hasData)('on known clips of the shared data', () => {
+    it('names known clips of six species correctly', async () => {
+      await initDsp();
+      const clf = await loadClassifier();
+      try {
+        const clips = [...readManifest(join(dataDir, 'watkins', 'manifest.csv')), ...readManifest(join(dataDir, 'killer-whale-srkw', 'manifest.csv'))];
+        // Two clips of each of six species (first in manifest order): most must be right.
+        const chosen = ['Beluga', 'Bowhead Whale', 'Killer Whale', 'Ross Seal', 'Sperm Whale', 'Northern Right Whale']
+          .flatMap((sp) => clips.filter((c) => c.species === sp).slice(0, 2));
+        const xs = [];
+        for (const c of chosen) { const a = await readMono(c.path); xs.push(featuresOf(a.samples, a.sampleRate, clf.featureConfig)); }
+        const preds = clf.predictBatch(xs);
+        const top = preds.map((p) => clf.labels[p.probs!.indexOf(Math.max(...p.probs!))]);
+        const right = top.filter((t, i) => t === chosen[i].species).length;
+        expect(right, `top labels: ${top.join(', ')}`).toBeGreaterThanOrEqual(Math.ceil(0.75 * chosen.length));
+      } finally {
+        clf.dispose();
+      }
+    }, 60_000);
+
+    it('calls an ocean-noise window background (or unknown), not a species', async () => {
+      await initDsp();
+      const clf = await loadClassifier();
+      try {
+        const a = await readMono(join(dataDir, 'narw-dclde', 'background', 'GSC_2000-05-19_00-00-00.wav'));
+        const xs = [10, 100, 200, 400, 600].map((t) => featuresOf(a.samples.subarray(t * a.sampleRate, (t + 2) * a.sampleRate), a.sampleRate, clf.featureConfig));
+        const species = clf.predictBatch(xs).map((p) => p.species);
+        expect(species.filter((s) => s === 'background' || s === 'unknown').length, species.join(', ')).toBeGreaterThanOrEqual(4);
+      } finally {
+        clf.dispose();
+      }
+    }, 60_000);
+  });
+});
