@@ -36,9 +36,12 @@ export function levelFraction(db: number | null): number {
   return Math.max(0, Math.min(1, (db + 90) / 90));
 }
 
-/** A stable colour per species (hue from a string hash). */
+// Distinct hues that read on the dark background (Tableau-like).
+const PALETTE = ['#4e9bf5', '#f28e2b', '#e15759', '#76d7c4', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#c9a27e', '#9edae5'];
+
+/** A stable colour per species (palette slot from a string hash). */
 export function speciesColour(species: string): string {
   let h = 0;
   for (let i = 0; i < species.length; i++) h = (h * 31 + species.charCodeAt(i)) >>> 0;
-  return `hsl(${h % 360} 70% 55%)`;
+  return PALETTE[h % PALETTE.length];
 }
