@@ -65,6 +65,7 @@ export function ffmpegConnect(input: FfmpegInput): Connect {
     let partialLine = '';
     let carry = new Uint8Array(0);
     const waiting: Uint8Array[] = [];
+    let waitingBytes = 0;
 
     const deliver = (bytes: Uint8Array): void => {
       let buf = bytes;
@@ -102,8 +103,11 @@ export function ffmpegConnect(input: FfmpegInput): Connect {
     });
     child.stdout.on('data', (b: Buffer) => {
       const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-      if (rate === 0) waiting.push(bytes.slice());
-      else deliver(bytes);
+      if (rate !== 0) return deliver(bytes);
+      waiting.push(bytes.slice());
+      waitingBytes += bytes.length;
+      // Bounded: if ffmpeg never names its output rate, give up rather than buffer forever.
+      if (waitingBytes > 8 << 20) session.ended(`ffmpeg output rate not found in its log for ${input.url}; set a sample rate`);
     });
     child.on('close', (code, signal) => {
       const why = stderrTail.length > 0 ? `: ${stderrTail.join(' | ')}` : '';

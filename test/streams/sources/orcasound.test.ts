@@ -88,6 +88,9 @@ describe('orcasound source over HTTP (127.0.0.1)', () => {
     expect(gaps[0].start).toBeCloseTo(seg2Start, 1);
     expect(gaps[0].lengthS).toBeCloseTo(segA[2].durationS + segA[3].durationS, 2);
     expect(gaps[0].reason).toMatch(/404/);
+    const restart = gaps.find((g) => /node restarted: folder 1700000000 → 1700000100/.test(g.reason));
+    // It starts where folder A's audio ended (within the few ms a decoded segment may differ from its #EXTINF).
+    expect(Math.abs((restart?.start ?? 0) - (A * 1000 + segA.reduce((n, x) => n + x.durationS, 0) * 1000))).toBeLessThan(50);
     const errors = events.filter((e) => e.type === 'error').map((e) => (e as { message: string }).message);
     expect(errors.some((m) => /HTTP 404/.test(m))).toBe(true);
     expect(errors.some((m) => /not decodable/.test(m))).toBe(true);
