@@ -146,6 +146,15 @@ export class DayLog<T> {
       .sort();
   }
 
+  /** Days with a file that overlap [from, to) epoch ms, ascending. Reads the folder, so an open
+   *  range (from 0, to the far future) costs one listing, not one look-up per day. */
+  daysIn(from: number, to: number): string[] {
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new RangeError('query: from/to must be epoch ms');
+    const a = Number.isFinite(from) ? dayOf(Math.max(from, -8.64e15)) : '0000-00-00';
+    const b = Number.isFinite(to) ? dayOf(Math.min(to - 1, 8.64e15)) : '9999-99-99';
+    return to > from ? this.days().filter((d) => d >= a && d <= b) : [];
+  }
+
   /** Delete files of days before `day`. Returns how many. */
   dropBefore(day: string): number {
     let n = 0;

@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import type { Detection, Encounter, StationStatus } from '../../streams/types.ts';
 import { Batcher } from './batcher.ts';
-import { DayLog, dayOf, daysBetween } from './day-log.ts';
+import { DayLog, dayOf } from './day-log.ts';
 import { asDetection, asEncounter, asStatus } from './records.ts';
 import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
 
@@ -123,7 +123,7 @@ export class EmbeddedStore implements DetectionStore {
     const want = q.limit === undefined ? Infinity : Math.max(0, q.limit) + Math.max(0, q.offset ?? 0);
     const out: Detection[] = [];
     // Newest day first, so a page of the latest detections reads only the last day or two.
-    for (const day of daysBetween(q.from, q.to).reverse()) {
+    for (const day of this.detections.daysIn(q.from, q.to).reverse()) {
       for (const d of (await this.detections.day(day)).values()) if (matches(d, q)) out.push(d);
       if (out.length >= want) break;
     }
@@ -135,7 +135,7 @@ export class EmbeddedStore implements DetectionStore {
   async queryEncounters(q: DetectionQuery): Promise<Encounter[]> {
     const out: Encounter[] = [];
     // An encounter belongs to the day it started; look one day back for ones still running.
-    for (const day of daysBetween(q.from - 86_400_000, q.to)) {
+    for (const day of this.encounters.daysIn(q.from - 86_400_000, q.to)) {
       for (const e of (await this.encounters.day(day)).values()) {
         if (e.end < q.from || e.start >= q.to) continue;
         if (q.station !== undefined && e.station !== q.station) continue;
@@ -151,7 +151,7 @@ export class EmbeddedStore implements DetectionStore {
 
   async countsPerHour(q: Omit<DetectionQuery, 'limit' | 'offset' | 'minConfidence'>): Promise<HourlyCount[]> {
     const counts = new Map<string, HourlyCount>();
-    for (const day of daysBetween(q.from, q.to)) {
+    for (const day of this.detections.daysIn(q.from, q.to)) {
       for (const d of (await this.detections.day(day)).values()) {
         if (!matches(d, q)) continue;
         const hour = Math.floor(d.start / HOUR_MS) * HOUR_MS;
@@ -166,7 +166,7 @@ export class EmbeddedStore implements DetectionStore {
   /** Station health rows (thinned) in [from, to), oldest first. */
   async queryHealth(q: { readonly from: number; readonly to: number; readonly station?: string }): Promise<StationStatus[]> {
     const out: StationStatus[] = [];
-    for (const day of daysBetween(q.from, q.to)) {
+    for (const day of this.health.daysIn(q.from, q.to)) {
       for (const s of (await this.health.day(day)).values()) {
         if (s.at >= q.from && s.at < q.to && (q.station === undefined || s.station === q.station)) out.push(s);
       }

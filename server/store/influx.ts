@@ -51,16 +51,30 @@ export function quoteString(s: string): string {
 }
 
 /** The WHERE clause shared by every query (epoch ms in, ns literals out). */
-export function whereClause(q: Pick<DetectionQuery, 'from' | 'to' | 'station' | 'species' | 'minConfidence'>): string {
-  if (!Number.isFinite(q.from) || !Number.isFinite(q.to)) throw new RangeError('query: from/to must be epoch ms');
+export function whereClause(query: Pick<DetectionQuery, 'from' | 'to' | 'station' | 'species' | 'minConfidence'>): string {
+  let q = query;
+  if (Number.isNaN(q.from) || Number.isNaN(q.to)) throw new RangeError('query: from/to must be epoch ms');
+  // Open ends are clamped to what InfluxDB's int64 nanosecond time can hold.
+  const clamp = (ms: number): number => Math.max(-9.2e12, Math.min(9.2e12, ms));
+  q = { ...q, from: clamp(q.from), to: clamp(q.to) };
   const parts = [
     `time >= ${BigInt(Math.floor(q.from)) * 1_000_000n}`,
     `time < ${BigInt(Math.ceil(q.to)) * 1_000_000n}`,
   ];
   if (q.station !== undefined) parts.push(`station = ${quoteString(q.station)}`);
   if (q.species !== undefined) parts.push(`species = ${quoteString(q.species)}`);
-  if (q.minConfidence !== undefined) parts.push(`confidence >= ${Number(q.minConfidence)}`);
+  if (q.minConfidence !== undefined) {
+    if (!Number.isFinite(q.minConfidence)) throw new RangeError('query: minConfidence must be a number');
+    parts.push(`confidence >= ${q.minConfidence}`);
+  }
   return parts.join(' AND ');
+}
+
+function paging(q: Pick<DetectionQuery, 'limit' | 'offset'>): string {
+  let s = '';
+  if (q.limit !== undefined && Number.isFinite(q.limit)) s += ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
+  if (q.offset !== undefined && Number.isFinite(q.offset) && q.offset > 0) s += ` OFFSET ${Math.floor(q.offset)}`;
+  return s;
 }
 
 export class InfluxStore implements DetectionStore, LineSink {
@@ -179,9 +193,9 @@ export class InfluxStore implements DetectionStore, LineSink {
   }
 
   async queryDetections(q: DetectionQuery): Promise<Detection[]> {
+    if (q.limit !== undefined && q.limit <= 0) return []; // InfluxQL reads LIMIT 0 as no limit
     let sql = `SELECT * FROM ${quoteIdent(RETENTION_POLICY)}."detection" WHERE ${whereClause(q)} ORDER BY time DESC`;
-    if (q.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    if (q.offset !== undefined && q.offset > 0) sql += ` OFFSET ${Math.floor(q.offset)}`;
+    sql += paging(q);
     return detectionsFrom(await this.raw(sql));
   }
 
@@ -190,8 +204,7 @@ export class InfluxStore implements DetectionStore, LineSink {
     let sql = `SELECT * FROM ${quoteIdent(RETENTION_POLICY)}."encounter" WHERE ${whereClause(rest)}`;
     if (minConfidence !== undefined) sql += ` AND peak_confidence >= ${Number(minConfidence)}`;
     sql += ' ORDER BY time DESC';
-    if (q.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(q.limit))}`;
-    if (q.offset !== undefined && q.offset > 0) sql += ` OFFSET ${Math.floor(q.offset)}`;
+    sql += paging(q);
     // An encounter is re-written as it grows: same id, same point; keep one per id.
     const seen = new Set<string>();
     return encountersFrom(await this.raw(sql)).filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));

@@ -36,6 +36,7 @@ describe('InfluxDB and embedded stores agree', () => {
       { from: T0 + 1_000_000, to: T0 + 9_000_000, station: 'st1' },
       { from: T0, to: T0 + 10 * 3_600_000, species: 'minke', minConfidence: 0.8 },
       { from: T0, to: T0 + 10 * 3_600_000, limit: 7, offset: 20 },
+      { from: 0, to: Infinity, station: 'st2', limit: 50 }, // open range: the dashboard's "everything"
     ];
     for (const q of queries) {
       const [a, b] = await Promise.all(stores.map((s) => s.queryDetections(q)));
@@ -44,6 +45,7 @@ describe('InfluxDB and embedded stores agree', () => {
       expect(a.map((d) => d.start)).toEqual(b.map((d) => d.start));
       if (q.limit === undefined) expect(new Set(a.map((d) => d.id))).toEqual(new Set(b.map((d) => d.id)));
     }
+    for (const s of stores) expect(await s.queryDetections({ from: 0, to: Infinity, limit: 0 })).toEqual([]);
     const [ca, cb] = await Promise.all(stores.map((s) => s.countsPerHour({ from: T0, to: T0 + 10 * 3_600_000 })));
     expect(ca).toEqual(cb);
     expect(ca.reduce((n, c) => n + c.count, 0)).toBe(300);
