@@ -35,6 +35,8 @@ export interface AudioStream extends AudioInfo {
   read(maxFrames: number): Promise<Float32Array[] | null>;
   /** NaN/Inf samples replaced by 0 so far. */
   readonly nonFinite: number;
+  /** Samples per channel of corrupt FLAC frames replaced by silence so far (with `conceal`). */
+  readonly concealed: number;
   /** Release the file handle. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,4 +46,10 @@ export interface OpenOptions {
   readonly ioBytes?: number;
   /** Accept a data chunk / FLAC stream cut short and return what is there (default false). */
   readonly allowTruncated?: boolean;
+  /**
+   * Streams only, FLAC: a frame that fails its CRC (or does not decode) is replaced by silence of
+   * the same length and reading resumes at the next good frame, so the file keeps its length and
+   * its time axis; `concealed` counts the samples. Default false: a corrupt frame is an error.
+   */
+  readonly conceal?: boolean;
 }

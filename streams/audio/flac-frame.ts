@@ -21,6 +21,8 @@ export interface DecodedFrame {
   readonly blockSize: number;
   /** Byte offset just past the frame. */
   readonly end: number;
+  /** Index (per channel) of the frame's first sample in the stream, from its header. */
+  readonly firstSample: number;
 }
 
 const BLOCK_SIZES = [0, 192, 576, 1152, 2304, 4608, -1, -2, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768];
@@ -44,21 +46,25 @@ export function decodeFrame(
   const chAssign = b3 >> 4;
   const ssCode = (b3 >> 1) & 7;
   if (b3 & 1) throw new FlacFrameError(`reserved bit set in frame header at byte ${start}`);
-  // UTF-8-like coded frame or sample number: only its length matters here.
+  // UTF-8-like coded frame number (fixed block size) or sample number (variable block size).
   const first = br.readBits(8);
   let extra = 0;
+  let number = first;
   if (first >= 0x80) {
-    if (first >= 0xc0 && first < 0xe0) extra = 1;
-    else if (first >= 0xe0 && first < 0xf0) extra = 2;
-    else if (first >= 0xf0 && first < 0xf8) extra = 3;
-    else if (first >= 0xf8 && first < 0xfc) extra = 4;
-    else if (first >= 0xfc && first < 0xfe) extra = 5;
-    else if (first === 0xfe) extra = 6;
+    if (first >= 0xc0 && first < 0xe0) { extra = 1; number = first & 0x1f; }
+    else if (first >= 0xe0 && first < 0xf0) { extra = 2; number = first & 0x0f; }
+    else if (first >= 0xf0 && first < 0xf8) { extra = 3; number = first & 0x07; }
+    else if (first >= 0xf8 && first < 0xfc) { extra = 4; number = first & 0x03; }
+    else if (first >= 0xfc && first < 0xfe) { extra = 5; number = first & 0x01; }
+    else if (first === 0xfe) { extra = 6; number = 0; }
     else throw new FlacFrameError(`bad frame number coding at byte ${start}`);
   }
   for (let i = 0; i < extra; i++) {
-    if ((br.readBits(8) & 0xc0) !== 0x80) throw new FlacFrameError(`bad frame number coding at byte ${start}`);
+    const c = br.readBits(8);
+    if ((c & 0xc0) !== 0x80) throw new FlacFrameError(`bad frame number coding at byte ${start}`);
+    number = number * 64 + (c & 0x3f);
   }
+  const variable = (b1 & 1) === 1;
   let blockSize = BLOCK_SIZES[bsCode];
   if (blockSize === 0) throw new FlacFrameError(`reserved block size code at byte ${start}`);
   if (blockSize === -1) blockSize = br.readBits(8) + 1;
@@ -92,7 +98,9 @@ export function decodeFrame(
     throw new FlacFrameError(`frame CRC-16 mismatch at byte ${start}`);
   }
   if (chAssign >= 8) decorrelate(chAssign, out[0], out[1], blockSize);
-  return { blockSize, end: br.pos };
+  // Fixed-size streams number frames; every frame but the last has the STREAMINFO block size.
+  const fixedSize = info.maxBlockSize && info.minBlockSize === info.maxBlockSize ? info.maxBlockSize : blockSize;
+  return { blockSize, end: br.pos, firstSample: variable ? number : number * fixedSize };
 }
 
 function decorrelate(mode: number, a: Float64Array, b: Float64Array, n: number): void {

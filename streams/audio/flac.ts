@@ -69,49 +69,91 @@ function parseStreamInfo(b: Uint8Array, path: string): StreamInfo {
   return { minBlockSize, maxBlockSize, sampleRate, channels, bitsPerSample, totalSamples };
 }
 
+type Attempt =
+  | { readonly kind: 'frame'; readonly samples: Float32Array[]; readonly end: number; readonly firstSample: number }
+  | { readonly kind: 'more' }
+  | { readonly kind: 'bad'; readonly reason: string };
+
+/** Longest hole (seconds) a resync may bridge with silence; a farther "frame" is a false sync. */
+const MAX_CONCEAL_S = 60;
+
 /** Decodes frames from a byte window; the owner supplies more bytes when it runs out. */
 class FrameCursor {
   private readonly scratch: Float64Array[];
+  /** Samples per channel delivered so far (decoded and concealed). */
   decoded = 0;
-  nonFinite = 0;
+  /** Samples per channel of corrupt frames replaced by silence. */
+  concealed = 0;
 
   constructor(readonly path: string, readonly info: FlacHeader, readonly verifyCrc: boolean) {
     this.scratch = [];
     for (let c = 0; c < info.channels; c++) this.scratch.push(new Float64Array(info.maxBlockSize || 4096));
   }
 
-  /**
-   * Decode the frame at buf[start]. Returns null when it needs bytes past `end`; otherwise the
-   * frame's samples as floats and the offset after it.
-   */
-  next(buf: Uint8Array, start: number, end: number): { samples: Float32Array[]; end: number } | null {
+  /** Try to decode a frame at buf[start] that would begin at stream sample `at`. */
+  attempt(buf: Uint8Array, start: number, end: number, at = this.decoded): Attempt {
     let fr;
     try {
       fr = decodeFrame(buf, start, end, this.info, this.scratch, this.verifyCrc);
     } catch (e) {
-      if (e === NEED_MORE) return null;
-      if (e instanceof FlacFrameError) throw new AudioFormatError(this.path, e.message);
+      if (e === NEED_MORE) return { kind: 'more' };
+      if (e instanceof FlacFrameError) return { kind: 'bad', reason: e.message };
       throw e;
     }
     let n = fr.blockSize;
     const total = this.info.totalSamples;
-    if (total && this.decoded + n > total) n = Math.max(0, total - this.decoded);
+    if (total && at + n > total) n = Math.max(0, total - at);
     const scale = 2 ** (this.info.bitsPerSample - 1);
     const out: Float32Array[] = [];
-    for (const s of this.scratch) {
+    for (let c = 0; c < this.scratch.length; c++) {
+      const s = this.scratch[c];
       const ch = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const v = s[i];
         // Corrupt data that slipped past the CRCs can explode the predictor: refuse, never emit NaN.
-        if (!(v >= -scale && v < scale)) {
-          throw new AudioFormatError(this.path, `sample out of range in frame at byte ${start}`);
-        }
+        if (!(v >= -scale && v < scale)) return { kind: 'bad', reason: `sample out of range in frame at byte ${start}` };
         ch[i] = v / scale;
       }
       out.push(ch);
     }
-    this.decoded += n;
-    return { samples: out, end: fr.end };
+    return { kind: 'frame', samples: out, end: fr.end, firstSample: fr.firstSample };
+  }
+
+  /**
+   * Decode the frame at buf[start]. Returns null when it needs bytes past `end`; otherwise the
+   * frame's samples as floats and the offset after it. Throws AudioFormatError on a corrupt frame.
+   */
+  next(buf: Uint8Array, start: number, end: number): { samples: Float32Array[]; end: number } | null {
+    const r = this.attempt(buf, start, end);
+    if (r.kind === 'more') return null;
+    if (r.kind === 'bad') throw new AudioFormatError(this.path, r.reason);
+    this.decoded += r.samples[0]?.length ?? 0;
+    return r;
+  }
+
+  /**
+   * After a corrupt frame: is there a good frame at buf[start] that continues the stream? Returns
+   * its samples preceded by silence for the lost ones, 'more' when bytes are missing, or null.
+   */
+  resyncAt(buf: Uint8Array, start: number, end: number): { samples: Float32Array[]; end: number } | 'more' | null {
+    if (buf[start] !== 0xff || start + 1 >= end || (buf[start + 1] & 0xfe) !== 0xf8) return start + 1 >= end ? 'more' : null;
+    const probe = this.attempt(buf, start, end, 0);
+    if (probe.kind === 'more') return 'more';
+    if (probe.kind === 'bad') return null;
+    const lost = probe.firstSample - this.decoded;
+    if (lost < 0 || lost > MAX_CONCEAL_S * this.info.sampleRate) return null;
+    // Decode again relative to its real position so the end-of-stream trim is right.
+    const r = this.attempt(buf, start, end, probe.firstSample);
+    if (r.kind !== 'frame') return null;
+    const n = r.samples[0]?.length ?? 0;
+    const out = r.samples.map((ch) => {
+      const x = new Float32Array(lost + n);
+      x.set(ch, lost);
+      return x;
+    });
+    this.concealed += lost;
+    this.decoded += lost + n;
+    return { samples: out, end: r.end };
   }
 
   /** True when trailing bytes after the last frame may be ignored (ID3v1 tag, padding). */
@@ -185,6 +227,8 @@ export async function openFlacStream(path: string, opts: OpenOptions & { verifyC
 function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, opts: OpenOptions & { verifyCrc?: boolean }): AudioStream {
   const io = Math.max(4096, opts.ioBytes ?? 256 * 1024);
   const cur = new FrameCursor(path, h, opts.verifyCrc !== false);
+  // Without CRCs a false sync would be accepted as audio: concealment needs them.
+  const conceal = opts.conceal === true && opts.verifyCrc !== false;
   // Byte window: buf[0, len) holds file bytes [base, base + len).
   let buf = new Uint8Array(io * 2);
   let base = h.firstFrame;
@@ -207,11 +251,44 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
     return bytesRead > 0;
   }
 
+  /**
+   * Scan forward from `from` for the next frame that passes its CRCs and continues the stream;
+   * return it preceded by silence for the samples lost. At the end of the file, the declared
+   * remainder (if STREAMINFO says how much) becomes silence, so the duration stays right.
+   */
+  async function concealFrom(from: number): Promise<Float32Array[] | null> {
+    let p = from;
+    for (;;) {
+      while (p < base + len) {
+        const r = cur.resyncAt(buf, p - base, len);
+        if (r === 'more') break;
+        if (r) { pos = base + r.end; return r.samples; }
+        p++;
+      }
+      pos = p; // fill() keeps the window from here on
+      if (!(await fill())) break;
+    }
+    ended = true;
+    const rest = h.totalSamples ? Math.min(h.totalSamples - cur.decoded, MAX_CONCEAL_S * h.sampleRate) : 0;
+    if (rest <= 0) return null;
+    cur.concealed += rest;
+    cur.decoded += rest;
+    return Array.from({ length: h.channels }, () => new Float32Array(rest));
+  }
+
   async function nextFrame(): Promise<Float32Array[] | null> {
     for (;;) {
       if (ended || cur.done()) return null;
       if (pos >= size) { ended = true; break; }
-      const fr = pos < base + len ? cur.next(buf, pos - base, len) : null;
+      let fr: { samples: Float32Array[]; end: number } | null = null;
+      if (pos < base + len) {
+        try {
+          fr = cur.next(buf, pos - base, len);
+        } catch (e) {
+          if (!conceal || !(e instanceof AudioFormatError)) throw e;
+          return concealFrom(pos + 1);
+        }
+      }
       if (fr) { pos = base + fr.end; return fr.samples; }
       if (!(await fill())) {
         ended = true;
@@ -230,6 +307,7 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
     path, sampleRate: h.sampleRate, channelCount: h.channels, bitsPerSample: h.bitsPerSample,
     format: formatName(h), frames: h.totalSamples || null,
     get nonFinite() { return 0; },
+    get concealed() { return cur.concealed; },
     async read(maxFrames: number): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const want = Math.max(0, Math.floor(maxFrames));

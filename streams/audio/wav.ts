@@ -342,6 +342,7 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
     path, sampleRate: h.sampleRate, channelCount: h.channelCount, bitsPerSample: h.bitsPerSample,
     format: h.format, frames: h.frames,
     get nonFinite() { return nonFinite; },
+    concealed: 0, // WAV has no checksums: corruption cannot be detected, only structural faults
     async read(maxFrames: number): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const n = Math.min(Math.max(0, Math.floor(maxFrames)), h.frames - frame);

@@ -89,7 +89,8 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     ): Promise<{ frames: number; sampleRate: number } | null> {
       let s: AudioStream;
       try {
-        s = await openAudioStream(f.path);
+        // A corrupt FLAC frame becomes silence of its length (reported below): time stays exact.
+        s = await openAudioStream(f.path, { conceal: true });
       } catch (e) {
         fileError(f.path, (e as Error).message);
         return null;
@@ -130,6 +131,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           frames += samples.length;
         }
         if (frames === 0 && !stopped) fileError(f.path, 'no audio in the file (0 frames)');
+        if (s.concealed > 0) fileError(f.path, `${s.concealed} samples (${(s.concealed / sr).toFixed(3)} s) in corrupt frames replaced by silence`);
         if (s.nonFinite > 0) fileError(f.path, `${s.nonFinite} NaN/Inf samples replaced by 0`);
         return { frames, sampleRate: sr };
       } finally {

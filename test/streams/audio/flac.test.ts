@@ -136,6 +136,57 @@ describe('FLAC streaming reader', () => {
   });
 });
 
+describe('FLAC concealment of corrupt frames (streams with conceal)', () => {
+  async function readAll(path: string): Promise<{ x: Float32Array; concealed: number }> {
+    const s = await openFlacStream(path, { conceal: true, ioBytes: 4096 });
+    const parts: Float32Array[] = [];
+    for (;;) { const b = await s.read(1000); if (!b) break; parts.push(b[0]); }
+    await s.close();
+    const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let p = 0;
+    for (const part of parts) { x.set(part, p); p += part.length; }
+    return { x, concealed: s.concealed };
+  }
+
+  it('a damaged frame becomes silence of its length; every other sample is exact; time is kept', async () => {
+    const { flac } = makeFlac([a], 'pcm16', ['-frame_size', '1024']);
+    const bytes = new Uint8Array(readFileSync(flac));
+    const whole = parseFlac(bytes, flac).channels[0];
+    for (const at of [0.35, 0.5, 0.7]) {
+      const bad = bytes.slice();
+      bad[Math.floor(bad.length * at)] ^= 0x24;
+      const p = join(dir, `damaged-${at}.flac`);
+      writeFileSync(p, bad);
+      expect(() => parseFlac(bad, p)).toThrow(AudioFormatError); // strict by default
+      const { x, concealed } = await readAll(p);
+      expect(x.length).toBe(whole.length);
+      expect(concealed % 1024).toBe(0);
+      expect(concealed).toBeGreaterThanOrEqual(1024);
+      expect(concealed).toBeLessThanOrEqual(2048);
+      let differ = 0;
+      let zeroed = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (x[i] !== whole[i]) { differ++; if (x[i] !== 0) throw new Error(`sample ${i} neither exact nor silenced`); }
+        if (x[i] === 0 && whole[i] !== 0) zeroed++;
+      }
+      expect(differ).toBeLessThanOrEqual(concealed);
+      expect(zeroed).toBeGreaterThan(0);
+    }
+  });
+
+  it('damage up to the end of the file: the declared rest becomes silence', async () => {
+    const { flac } = makeFlac([a], 'pcm16', ['-frame_size', '1024']);
+    const bytes = new Uint8Array(readFileSync(flac));
+    const bad = bytes.slice();
+    for (let i = bad.length - 600; i < bad.length; i++) bad[i] = 0x55;
+    const p = join(dir, 'damaged-tail.flac');
+    writeFileSync(p, bad);
+    const { x, concealed } = await readAll(p);
+    expect(x.length).toBe(a.length);
+    expect(concealed).toBeGreaterThan(0);
+  });
+});
+
 describe('FLAC bad input', () => {
   function err(bytes: Uint8Array): AudioFormatError {
     try { parseFlac(bytes, 'bad.flac'); } catch (e) { expect(e).toBeInstanceOf(AudioFormatError); return e as AudioFormatError; }

@@ -97,16 +97,18 @@ describe('fuzz: decode or AudioFormatError, nothing else', () => {
     }
   });
 
-  it('streaming reader on 60 mutated files: same contract', async () => {
+  it('streaming reader on 60 mutated files, with and without concealment: same contract', async () => {
     const r = rng(7);
     for (let i = 0; i < 60; i++) {
       const p = join(dir, `m${i}.bin`);
       writeFileSync(p, mutate(seeds[i % seeds.length], r));
-      try {
-        const s = await openAudioStream(p);
-        try { while (await s.read(300)); } finally { await s.close(); }
-      } catch (e) {
-        if (!(e instanceof AudioFormatError)) throw new Error(`file ${i}: ${(e as Error).stack}`);
+      for (const conceal of [false, true]) {
+        try {
+          const s = await openAudioStream(p, { conceal });
+          try { while (await s.read(300)); } finally { await s.close(); }
+        } catch (e) {
+          if (!(e instanceof AudioFormatError)) throw new Error(`file ${i}: ${(e as Error).stack}`);
+        }
       }
     }
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -163,6 +163,19 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     expect(got.length).toBe(1);
     await new Promise((r) => setTimeout(r, 50));
     if (before) expect(fds()).toBeLessThanOrEqual(before);
+  });
+
+  it('a FLAC with a damaged frame plays at full length with silence in the frame, and is reported', async () => {
+    const wav = writeWav(join(dir, 'dmg-src.wav'), mix(tone(300, 1, sr, 0.3), noise(1, sr, 0.05, 8)), sr);
+    const flac = join(dir, 'dmg_20230601_000000.flac');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', wav, '-frame_size', '1024', flac]);
+    const bytes = readFileSync(flac);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x40;
+    writeFileSync(flac, bytes);
+    const { chunks, events } = await replay({ path: flac, chunkS: 0.25 });
+    expect(cat(chunks).length).toBe(sr);
+    expect(chunks.map((c) => c.t0 - T('2023-06-01T00:00:00Z'))).toEqual([0, 250, 500, 750]);
+    expect(events.some((e) => e.type === 'error' && /1024 samples \(0\.128 s\) in corrupt frames replaced by silence/.test(e.message))).toBe(true);
   });
 
   it('gate: an asynchronous consumer holds reading until it has room', async () => {
