@@ -14,6 +14,7 @@ type Bad = SourceState | 'silent' | 'no-status';
 
 interface Watch {
   lastAt: number;
+  lastState?: SourceState;
   badSince?: number;
   bad?: Bad;
   alerted?: string;
@@ -40,6 +41,7 @@ export class StationWatch {
     let w = this.stations.get(s.station);
     if (!w) this.stations.set(s.station, (w = { lastAt: s.at }));
     w.lastAt = Math.max(w.lastAt, s.at);
+    w.lastState = s.state;
     const bad = this.badness(s);
     if (bad === undefined) {
       const out: Alert[] = [];
@@ -68,7 +70,8 @@ export class StationWatch {
   tick(now: number): Alert[] {
     const out: Alert[] = [];
     for (const [station, w] of this.stations) {
-      if (w.badSince === undefined && now - w.lastAt >= this.afterMs) {
+      // A replay that ended stops reporting by design: that is not an outage.
+      if (w.badSince === undefined && w.lastState !== 'ended' && now - w.lastAt >= this.afterMs) {
         w.badSince = w.lastAt;
         w.bad = 'no-status';
       }

@@ -44,5 +44,6 @@ describe('StationWatch', () => {
     const w = new StationWatch({ downAfterS: 60 });
     w.update(st(0, 'ended'));
     expect(w.update(st(1000, 'ended'))).toEqual([]);
+    expect(w.tick(T0 + 10_000_000)).toEqual([]); // and stops reporting: not an outage either
   });
 });
