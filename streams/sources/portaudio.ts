@@ -32,19 +32,26 @@ export const NOT_INSTALLED = 'PortAudio support not installed';
 let loaded: Promise<Naudiodon> | null = null;
 
 /** The naudiodon2 module, or a rejection saying PortAudio support is not installed (and why). */
-export function loadPortAudio(): Promise<Naudiodon> {
-  loaded ??= import('naudiodon2' as string).then(
+export function loadPortAudio(moduleName = 'naudiodon2'): Promise<Naudiodon> {
+  if (moduleName !== 'naudiodon2') return importPortAudio(moduleName); // (tests: a module that is not there)
+  loaded ??= importPortAudio(moduleName).catch((e: Error) => {
+    loaded = null;
+    throw e;
+  });
+  return loaded;
+}
+
+function importPortAudio(moduleName: string): Promise<Naudiodon> {
+  return import(moduleName).then(
     (m: unknown) => {
       const mod = ((m as { default?: unknown }).default ?? m) as Naudiodon;
       if (typeof mod.getDevices !== 'function') throw new Error(`${NOT_INSTALLED}: naudiodon2 loaded but has no getDevices()`);
       return mod;
     },
     (e: Error) => {
-      loaded = null;
       throw new Error(`${NOT_INSTALLED} (optional dependency naudiodon2 is missing or did not build: ${e.message.split('\n')[0]})`);
     },
   );
-  return loaded;
 }
 
 /** Input-capable devices, in PortAudio's order. */

@@ -34,6 +34,12 @@ const available = await loadPortAudio().then(
 );
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
+describe('without naudiodon2', () => {
+  it('says PortAudio support is not installed', async () => {
+    await expect(loadPortAudio('naudiodon2-not-here')).rejects.toThrow(/^PortAudio support not installed \(optional dependency naudiodon2 is missing or did not build: .*naudiodon2-not-here/);
+  });
+});
+
 describe('pickDevice', () => {
   const devs = [
     { id: 0, name: 'hw:0 Built-in', maxInputChannels: 2, defaultSampleRate: 44100, hostApi: 'ALSA' },
