@@ -39,6 +39,19 @@ function expectSame(x: Float32Array[], y: Float32Array[]): void {
   }
 }
 
+/**
+ * Encode one WAV into several FLAC variants with a single ffmpeg process (one output per variant):
+ * process start-up, not encoding, is what costs time on a loaded machine.
+ */
+function makeFlacs(channels: Float32Array[], format: WavSampleFormat, variants: string[][]): { wav: string; flacs: string[] } {
+  const n = seq++;
+  const wav = writeWav(join(dir, `m${n}.wav`), channels, sr, format);
+  const fmt = format === 'pcm24' ? ['-sample_fmt', 's32'] : [];
+  const flacs = variants.map((_, k) => join(dir, `m${n}-${k}.flac`));
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', wav, ...variants.flatMap((v, k) => ['-c:a', 'flac', ...fmt, ...v, flacs[k]])]);
+  return { wav, flacs };
+}
+
 describe('FLAC decoder: exact against the source samples', () => {
   const variants: [string, string[]][] = [
     ['default', []],
@@ -50,25 +63,29 @@ describe('FLAC decoder: exact against the source samples', () => {
     ['odd frame size 1000', ['-frame_size', '1000']],
     ['frame size 4608', ['-frame_size', '4608']],
   ];
+  const modes: [string, string][] = [['independent', '0'], ['left/side', '1'], ['right/side', '2'], ['mid/side', '3']];
   for (const format of ['pcm16', 'pcm24'] as const) {
-    // 24-bit shares the code paths; a few variants suffice (each ffmpeg run costs ~0.5 s).
-    for (const [name, args] of format === 'pcm16' ? variants : variants.filter((_, i) => i < 3)) {
+    let mono: { wav: string; flacs: string[] };
+    let stereo: { wav: string; flacs: string[] };
+    beforeAll(() => {
+      mono = makeFlacs([a], format, variants.map((v) => v[1]));
+      stereo = makeFlacs([a, b], format, modes.map(([, code]) => ['-ch_mode', code]));
+    });
+    variants.forEach(([name], k) => {
       it(`${format} mono, ${name}`, () => {
-        const { wav, flac } = makeFlac([a], format, args);
-        const got = parseFlac(readFileSync(flac), flac);
+        const got = parseFlac(readFileSync(mono.flacs[k]), mono.flacs[k]);
         expect(got.sampleRate).toBe(sr);
         expect(got.bitsPerSample).toBe(format === 'pcm16' ? 16 : 24);
-        expectSame(got.channels, parseWav(readFileSync(wav), wav).channels);
+        expectSame(got.channels, parseWav(readFileSync(mono.wav), mono.wav).channels);
       });
-    }
-    for (const [mode, code] of [['independent', '0'], ['left/side', '1'], ['right/side', '2'], ['mid/side', '3']]) {
+    });
+    modes.forEach(([mode], k) => {
       it(`${format} stereo, ${mode}`, () => {
-        const { wav, flac } = makeFlac([a, b], format, ['-ch_mode', code]);
-        const got = parseFlac(readFileSync(flac), flac);
+        const got = parseFlac(readFileSync(stereo.flacs[k]), stereo.flacs[k]);
         expect(got.channels.length).toBe(2);
-        expectSame(got.channels, parseWav(readFileSync(wav), wav).channels);
+        expectSame(got.channels, parseWav(readFileSync(stereo.wav), stereo.wav).channels);
       });
-    }
+    });
   }
 
   it('wasted bits: 8-bit content stored as 16-bit', () => {
