@@ -72,14 +72,17 @@ describe('WAV reader: formats our writer produces', () => {
 
 describe('WAV reader against ffmpeg-made files', () => {
   const codecs = ['pcm_u8', 'pcm_s16le', 'pcm_s24le', 'pcm_s32le', 'pcm_f32le', 'pcm_f64le', 'pcm_alaw', 'pcm_mulaw'];
+  const out = (codec: string): string => join(dir, `ff-${codec}.wav`);
+  beforeAll(() => {
+    // One ffmpeg process, one output per codec; -metadata forces a LIST chunk between fmt and
+    // data, as real files often have.
+    const src = writeWav(join(dir, 'src-codecs.wav'), [left, right], sr, 'float32');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', src, ...codecs.flatMap((c) => ['-c:a', c, '-metadata', 'comment=odd', out(c)])]);
+  });
   for (const codec of codecs) {
     it(`${codec} decodes like ffmpeg`, () => {
-      const src = writeWav(join(dir, `src-${codec}.wav`), [left, right], sr, 'float32');
-      const out = join(dir, `ff-${codec}.wav`);
-      // -metadata forces a LIST chunk between fmt and data, as real files often have.
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', src, '-c:a', codec, '-metadata', 'comment=odd', out]);
-      const a = parseWav(readFileSync(out), out);
-      const ref = ffmpegF32(out, 2);
+      const a = parseWav(readFileSync(out(codec)), out(codec));
+      const ref = ffmpegF32(out(codec), 2);
       expect(maxAbsDiff(a.channels[0], ref[0])).toBeLessThan(1e-6);
       expect(maxAbsDiff(a.channels[1], ref[1])).toBeLessThan(1e-6);
     });
