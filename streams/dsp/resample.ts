@@ -15,7 +15,9 @@
 // Speed: integer downsampling (48000→16000, 44100→22050, 96000→16000) filters by FFT overlap-save
 // through the WASM FFT (when initDsp() has run) and keeps every M-th sample — the same filter, ~5×
 // fewer operations than the direct polyphase sum, at the cost of one FFT block (~1–2k input
-// samples) of extra latency. Everything else uses the direct polyphase sum.
+// samples) of extra latency. Large ratios that are not integers (166600→16000) first decimate by
+// an integer factor the same way (166600→33320, ÷5), then convert the rest (33320→16000) with a
+// filter 5× shorter. Everything else uses the direct polyphase sum.
 
 export interface ResamplerOptions {
   /** 'auto' (default): FFT overlap-save for integer downsampling when the WASM FFT is loaded. */
@@ -28,7 +30,7 @@ export interface ResamplerOptions {
   readonly rolloff?: number;
 }
 
-import { createWasmConvolver, type BlockConvolver } from './fft.ts';
+import { createWasmConvolver, fftBackend, type BlockConvolver } from './fft.ts';
 
 const MAX_EXACT_PHASES = 4096;
 const INTERP_PHASES = 512;
@@ -108,18 +110,32 @@ export class Resampler {
   private readonly z: Float32Array = new Float32Array(0);
   private block = 0;
   private readonly pre: number;
+  /** Integer pre-decimation stage for large non-integer ratios (see the top of the file). */
+  private readonly stage1: Resampler | null = null;
+  /** Input samples received (at inRate, before stage 1). */
+  private received = 0;
 
   constructor(inRate: number, outRate: number, opts: ResamplerOptions = {}) {
     if (!(inRate > 0) || !Number.isFinite(inRate)) throw new Error(`resampler: input rate must be > 0, got ${inRate}`);
     if (!(outRate > 0) || !Number.isFinite(outRate)) throw new Error(`resampler: output rate must be > 0, got ${outRate}`);
     this.inRate = inRate;
     this.outRate = outRate;
+    let stageIn = inRate;
+    if (opts.method !== 'direct' && Number.isInteger(inRate) && Number.isInteger(outRate) && inRate >= 4 * outRate && inRate % outRate !== 0 && fftBackend(1024) !== 'js') {
+      // largest integer factor M1 of inRate keeping the intermediate rate ≥ 2 × outRate
+      let m1 = Math.floor(inRate / (2 * outRate));
+      while (m1 >= 2 && inRate % m1 !== 0) m1--;
+      if (m1 >= 2) {
+        stageIn = inRate / m1;
+        this.stage1 = new Resampler(inRate, stageIn, opts);
+      }
+    }
     let up = 0;
     let down = 0;
-    if (Number.isInteger(inRate) && Number.isInteger(outRate)) {
-      const g = gcd(inRate, outRate);
+    if (Number.isInteger(stageIn) && Number.isInteger(outRate)) {
+      const g = gcd(stageIn, outRate);
       up = outRate / g;
-      down = inRate / g;
+      down = stageIn / g;
     }
     this.exact = up > 0 && up <= MAX_EXACT_PHASES;
     this.up = this.exact ? up : 0;
@@ -128,10 +144,10 @@ export class Resampler {
       this.d = null;
       this.latency = 0;
     } else {
-      const key = `${inRate}|${outRate}|${opts.zeroCrossings}|${opts.beta}|${opts.rolloff}`;
+      const key = `${stageIn}|${outRate}|${opts.zeroCrossings}|${opts.beta}|${opts.rolloff}`;
       let d = designCache.get(key);
       if (!d) {
-        d = this.exact ? design(inRate, outRate, up, up, opts) : design(inRate, outRate, INTERP_PHASES, INTERP_PHASES + 1, opts);
+        d = this.exact ? design(stageIn, outRate, up, up, opts) : design(stageIn, outRate, INTERP_PHASES, INTERP_PHASES + 1, opts);
         designCache.set(key, d);
       }
       this.d = d;
@@ -161,11 +177,13 @@ export class Resampler {
 
   /** Input time (in input samples, from the first input sample) of output sample n. */
   inputTimeOf(n: number): number {
-    return this.exact ? (n * this.down) / this.up : (n * this.inRate) / this.outRate;
+    return (n * this.inRate) / this.outRate;
   }
 
   /** Feed input; returns every output sample that can now be computed. */
   push(x: Float32Array): Float32Array {
+    this.received += x.length;
+    if (this.stage1) x = this.stage1.push(x);
     if (!this.d) {
       this.totalIn += x.length;
       this.nOut += x.length;
@@ -178,9 +196,13 @@ export class Resampler {
   /** End of stream: the remaining outputs, up to input time `totalIn`, with zeros beyond it. */
   flush(): Float32Array {
     if (!this.d) return new Float32Array(0);
+    if (this.stage1) this.append(this.stage1.flush());
     const end = this.totalIn;
     this.append(new Float32Array(this.conv ? this.conv.n : this.d.taps));
-    const lastT = this.exact ? Math.ceil((end * this.up) / this.down) : Math.ceil((end * this.outRate) / this.inRate);
+    const stageRate = this.stage1 ? this.stage1.outRate : this.inRate;
+    let lastT = this.exact ? Math.ceil((end * this.up) / this.down) : Math.ceil((end * this.outRate) / stageRate);
+    // the output ends where the input does (stage 1's rounding may reach one sample further)
+    lastT = Math.min(lastT, Math.ceil((this.received * this.outRate) / this.inRate));
     const out = this.drain(this.totalIn, lastT);
     return out;
   }
@@ -210,7 +232,7 @@ export class Resampler {
     let n = this.nOut;
     const first = n;
     const firstIdx = (m: number): number => {
-      const i0 = this.exact ? Math.floor((m * this.down) / this.up) : Math.floor((m * this.inRate) / this.outRate);
+      const i0 = this.exact ? Math.floor((m * this.down) / this.up) : Math.floor((m * (this.stage1 ? this.stage1.outRate : this.inRate)) / this.outRate);
       return i0 - half + 1;
     };
     // last tap of output m is firstIdx(m) + K - 1 = i0 + half; need it < avail
@@ -252,7 +274,7 @@ export class Resampler {
         }
       }
     } else {
-      const ratio = this.inRate / this.outRate;
+      const ratio = (this.stage1 ? this.stage1.outRate : this.inRate) / this.outRate;
       for (let o = 0; o < count; o++) {
         const t = (n + o) * ratio;
         const i0 = Math.floor(t);
