@@ -1,6 +1,9 @@
 // A minimal PNG encoder (8-bit RGB, no interlace) on node:zlib: enough for spectrogram images
 // without an image library.
-import { deflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync } from 'node:zlib';
+
+const deflateAsync = promisify(deflate);
 
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
@@ -31,6 +34,15 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** Encode `rgb` (width × height × 3 bytes, row-major, top row first) as a PNG file. */
 export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Buffer {
+  return assemble(width, height, deflateSync(scanlines(width, height, rgb), { level: 6 }));
+}
+
+/** As encodePngRgb, compressing on the thread pool so the event loop stays free. */
+export async function encodePngRgbAsync(width: number, height: number, rgb: Uint8Array): Promise<Buffer> {
+  return assemble(width, height, await deflateAsync(scanlines(width, height, rgb), { level: 6 }));
+}
+
+function scanlines(width: number, height: number, rgb: Uint8Array): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(`encodePngRgb: bad size ${width}×${height}`);
   }
@@ -44,6 +56,10 @@ export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Bu
     raw[y * (stride + 1)] = 0;
     raw.set(rgb.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
+  return raw;
+}
+
+function assemble(width: number, height: number, idat: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -51,5 +67,5 @@ export function encodePngRgb(width: number, height: number, rgb: Uint8Array): Bu
   ihdr[9] = 2; // colour type: truecolour
   ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
   const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6 })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }

@@ -9,7 +9,7 @@ import { findDetection } from '../find-detection.ts';
 import type { LiveState } from '../live-state.ts';
 import type { MonitorHandle } from '../monitor-types.ts';
 import { sendFileWithRange } from '../send-range.ts';
-import { spectrogramPng } from '../spectrogram-png.ts';
+import { spectrogramPngAsync } from '../spectrogram-png.ts';
 import { decodeWav, WavError } from '../wav-decode.ts';
 
 export interface ClipRoutesOptions {
@@ -61,6 +61,7 @@ interface ById { Params: { id: string }; Querystring: { t?: number } }
 // Rendering is CPU work: keep the last few images (keyed by file, size and mtime).
 const pngCache = new Map<string, Buffer>();
 const PNG_CACHE_MAX = 32;
+let rendering: Promise<unknown> = Promise.resolve();
 
 export const clipRoutes: FastifyPluginAsync<ClipRoutesOptions> = async (app: FastifyInstance, opts) => {
   const { monitor, live } = opts;
@@ -103,7 +104,10 @@ export const clipRoutes: FastifyPluginAsync<ClipRoutesOptions> = async (app: Fas
       try {
         const wav = decodeWav(await readFile(file), d.clip);
         const durS = wav.samples.length / wav.sampleRate;
-        png = spectrogramPng(wav.samples, wav.sampleRate, { spanS: spanInClip(d, durS) });
+        // One render at a time: a burst of requests queues instead of piling CPU work on the loop.
+        const job = rendering.then(() => spectrogramPngAsync(wav.samples, wav.sampleRate, { spanS: spanInClip(d, durS) }));
+        rendering = job.catch(() => undefined);
+        png = await job;
       } catch (e) {
         if (e instanceof WavError || e instanceof RangeError) return reply.code(422).send({ error: 'bad_clip', message: e.message });
         throw e;
