@@ -117,13 +117,9 @@ class Spooled implements SpooledStore {
   private async put(lines: string[]): Promise<void> {
     if (!this.backlog()) {
       try {
-        await withTimeout(this.store.writeLines(lines), this.writeTimeoutMs, 'InfluxDB write');
+        await this.send(lines, 'InfluxDB write');
         return;
       } catch (err) {
-        if (err instanceof InfluxRejectedError) {
-          await this.reject(lines, err);
-          return;
-        }
         if (!this.outage) {
           this.outage = true;
           this.opts.onEvent?.({ type: 'spooling', error: (err as Error).message });
@@ -160,6 +156,26 @@ class Spooled implements SpooledStore {
     await a.fh.close();
     if (a.bytes > 0) this.segments.push(a.seq);
     else removeSegment(this.opts.dir, a.seq);
+  }
+
+  /**
+   * Write lines; when the server refuses some of them (400: a field-type conflict, a point beyond
+   * retention), halve and retry until the refused points are isolated and set aside. Re-sending the
+   * good halves is harmless: points are idempotent. Throws only for the server being away.
+   */
+  private async send(lines: string[], what: string): Promise<void> {
+    try {
+      await withTimeout(this.store.writeLines(lines), this.writeTimeoutMs, what);
+    } catch (err) {
+      if (!(err instanceof InfluxRejectedError)) throw err;
+      if (lines.length === 1) {
+        await this.reject(lines, err);
+        return;
+      }
+      const mid = lines.length >> 1;
+      await this.send(lines.slice(0, mid), what);
+      await this.send(lines.slice(mid), what);
+    }
   }
 
   private async reject(lines: string[], err: Error): Promise<void> {
@@ -226,19 +242,21 @@ class Spooled implements SpooledStore {
   /** Send one segment from its acknowledged offset on; returns the points sent. */
   private async drainSegment(seq: number): Promise<number> {
     const dir = this.opts.dir;
-    const buf = await readFile(segmentPath(dir, seq));
+    let buf: Buffer;
+    try {
+      buf = await readFile(segmentPath(dir, seq));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0; // removed by hand: nothing to send
+      throw err;
+    }
     const { lines, ends } = completeLines(buf, readAck(dir, seq));
     const chunk = this.opts.drainChunk ?? 5000;
     let sent = 0;
     for (let i = 0; i < lines.length && !this.closed; i += chunk) {
       const part = lines.slice(i, i + chunk);
-      try {
-        await withTimeout(this.store.writeLines(part), this.writeTimeoutMs, 'InfluxDB replay');
-        this.counts.replayed += part.length;
-      } catch (err) {
-        if (!(err instanceof InfluxRejectedError)) throw err;
-        await this.reject(part, err);
-      }
+      const before = this.counts.rejected;
+      await this.send(part, 'InfluxDB replay');
+      this.counts.replayed += part.length - (this.counts.rejected - before);
       this.counts.pending = Math.max(0, this.counts.pending - part.length);
       sent += part.length;
       await writeFile(ackPath(dir, seq), String(ends[Math.min(i + chunk, lines.length) - 1]));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,17 +114,19 @@ describe('spooled store with a real influxd', () => {
     expect(await countIn('resend_t')).toEqual({ total: 40, distinct: 40 });
   });
 
-  it('sets refused points aside instead of retrying them forever', async () => {
+  it('sets refused points aside instead of retrying them forever, and only those', async () => {
     const dir = spoolDir();
     const events: SpoolEvent[] = [];
     const inner = influx('reject_t');
-    // confidence as a string first: a float later in the same shard is a field-type conflict → 400
-    await inner.writeLines([`detection,model=m,species=s,station=x confidence="high" ${BigInt(T0) * 1_000_000n}`]);
     const store = spooled(inner, { dir, onEvent: (e) => events.push(e) });
-    await store.writeDetections([det(1)]);
-    expect(store.stats().rejected).toBe(1);
-    expect(events[0]?.type).toBe('rejected');
-    expect(readdirSync(dir)).toContain('rejected.lp');
+    // A point older than the retention policy (365 d) is refused (400 partial write); the rest land.
+    const ancient = det(1, { start: Date.UTC(1990, 0, 1), end: Date.UTC(1990, 0, 1) + 1000 });
+    await store.writeDetections([det(2), det(3), ancient, det(4), det(5)]);
+    expect(store.stats().rejected).toBe(1); // halved until the refused point was isolated
+    expect(events.map((e) => e.type)).toEqual(['rejected']);
+    expect(readFileSync(join(dir, 'rejected.lp'), 'utf8').trim()).toBe(detectionLine(ancient));
+    const ok = await inner.queryDetections({ from: T0, to: T0 + 60_000 });
+    expect(ok.map((d) => d.id).sort()).toEqual(['det-2', 'det-3', 'det-4', 'det-5']);
     await store.close();
   });
 
