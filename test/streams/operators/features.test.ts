@@ -1,4 +1,5 @@
 import { from, lastValueFrom, toArray } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixedFeatures } from '../../../streams/dsp/adaptive.ts';
 import { initDsp } from '../../../streams/dsp/fft.ts';
@@ -39,6 +40,18 @@ describe('features operator', () => {
       expect(f.mfcc.length).toBe(20 * 13);
       expect(Array.from(f.mfcc)).toEqual(Array.from(fixedFeatures(ws[i], cfg)));
     }
+  });
+
+  it('emits one frame per window, in step (marbles), and errors at the bad window', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const a = win(noise(1600, 0.1, 5), 0);
+    const b = win(noise(16000, 0.1, 6), 1000);
+    const bad = win(new Float32Array(0), 2000, 'event');
+    ts.run(({ cold, expectObservable }) => {
+      const src = cold('-a--b-c', { a, b, c: bad });
+      const expected = { x: { window: a, mfcc: fixedFeatures(a, cfg), shape: [20, 13] }, y: { window: b, mfcc: fixedFeatures(b, cfg), shape: [20, 13] } };
+      expectObservable(src.pipe(features(cfg))).toBe('-x--y-#', expected, new Error(`features: station buoy-7, event window at ${new Date(2000).toISOString()}: adaptive features: the window has no samples`));
+    });
   });
 
   it('an unusable window errors with the station and time', async () => {
