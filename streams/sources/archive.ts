@@ -8,7 +8,8 @@
 // that starts before the previous ended is reported as a 'clock' event and keeps its own stamp.
 //
 // Loop: after the last file the archive starts again, shifted so that its first file begins where
-// the last one ended: t0 keeps increasing, seq keeps counting.
+// the last one ended: t0 keeps increasing, seq keeps counting. The folder is listed once, at
+// subscription: files added later play on the next subscription, not the next pass.
 //
 // Backpressure: the source pulls. It reads the next block only after the previous chunk's
 // subscriber.next() returned (and, when paced, after the pace wait). Synchronous downstream work
@@ -66,6 +67,9 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     let stopped = false;
     let sleepTimer: ReturnType<typeof setTimeout> | null = null;
     let wake: (() => void) | null = null;
+    // Resolves on unsubscribe, so a gate that never opens cannot keep a file open forever.
+    let onStop: () => void = () => {};
+    const stoppedP = new Promise<void>((resolve) => { onStop = resolve; });
 
     const report = (e: SourceEvent): void => {
       try {
@@ -106,7 +110,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         const block = Math.max(1, Math.round(chunkS * sr));
         while (!stopped) {
           if (opts.gate) {
-            await opts.gate();
+            await Promise.race([opts.gate(), stoppedP]);
             if (stopped) break;
           }
           let data: Float32Array[] | null;
@@ -195,6 +199,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       const w = wake;
       wake = null;
       w?.(); // the reading loop sees `stopped` and closes its file once any pending read settles
+      onStop();
     };
   });
 }

@@ -214,6 +214,20 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     sub.unsubscribe();
   });
 
+  it('unsubscribing while held at a gate that never opens still closes the file', async () => {
+    const path = writeWav(join(dir, 'stuck_20230601_000000.wav'), tone(300, 1, sr), sr);
+    const fds = (): number => readdirSync('/proc/self/fd').length;
+    const before = existsSync('/proc/self/fd') ? fds() : 0;
+    let calls = 0;
+    const sub = archiveSource({ station: 's', path, speed: 'max', gate: () => { calls++; return new Promise<void>(() => {}); } }).subscribe();
+    for (let t = 0; t < 200 && calls === 0; t++) await new Promise((r) => setTimeout(r, 5));
+    expect(calls).toBe(1);
+    if (before) expect(fds()).toBeGreaterThan(before); // the file is open, waiting
+    sub.unsubscribe();
+    await new Promise((r) => setTimeout(r, 50));
+    if (before) expect(fds()).toBeLessThanOrEqual(before);
+  });
+
   it('a missing path, an empty folder and bad options are errors', async () => {
     await expect(replay({ path: join(dir, 'nope') })).rejects.toThrow(/no such file or folder/);
     const empty = join(dir, 'empty');
