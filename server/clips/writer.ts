@@ -41,6 +41,8 @@ export function openClipWriter(o: OpenClipWriterOptions): ClipSinkHandle {
     ...(o.postRollS !== undefined ? { postRollS: o.postRollS } : {}),
     ...(o.format ? { format: o.format } : {}),
     ...(hasRetention ? { retention: { maxAgeDays: o.maxAgeDays, maxBytes: o.maxBytes } } : {}),
+    // A sweep lists the whole folder (synchronously): every 1000 clips plus hourly keeps it rare.
+    retentionEvery: 1000,
     onProblem,
   });
   const sweep = (): void => {

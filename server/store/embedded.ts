@@ -60,7 +60,8 @@ export class EmbeddedStore implements DetectionStore {
 
   constructor(opts: EmbeddedStoreOptions = {}) {
     this.dir = opts.dir ?? DEFAULT_DATA_DIR;
-    this.detections = new DayLog({ dir: join(this.dir, 'detections'), key: (d) => d.id, parse: asDetection });
+    // A month of parsed days in memory at most: bounded for months of running.
+    this.detections = new DayLog({ dir: join(this.dir, 'detections'), key: (d) => d.id, parse: asDetection, cacheDays: 31 });
     this.encounters = new DayLog({ dir: join(this.dir, 'encounters'), key: (e) => e.id, parse: asEncounter });
     this.health = new DayLog({ dir: join(this.dir, 'health'), key: (s) => `${s.station}@${s.at}`, parse: asStatus, cacheDays: 2 });
     this.healthEveryMs = (opts.healthEveryS ?? 60) * 1000;
