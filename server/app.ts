@@ -27,6 +27,8 @@ export interface BuildAppOptions {
   readonly logger?: boolean;
   /** Back-pressure limits of the live socket. */
   readonly socket?: SocketCaps;
+  /** The clip writer's post-roll, seconds (where the detection sits in a clip); default: centred. */
+  readonly clipPostRollS?: number;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -68,7 +70,7 @@ export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {
     await api.register(stationRoutes, deps);
     await api.register(detectionRoutes, deps);
     await api.register(encounterRoutes, deps);
-    await api.register(clipRoutes, deps);
+    await api.register(clipRoutes, { ...deps, ...(opts.clipPostRollS !== undefined ? { postRollS: opts.clipPostRollS } : {}) });
     await api.register(alertRoutes, deps);
     await api.register(healthRoutes, deps);
   }, { prefix: '/api' });

@@ -1,10 +1,10 @@
 // A detection's audio clip (WAV, with Range so <audio> can seek) and its spectrogram (PNG with the
 // detected span marked). Paths come from Detection.clip, relative to the monitor's clip folder, and
 // are checked so that neither a stored path nor a URL can reach outside that folder.
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Detection } from '../../streams/types.ts';
+import { ClipPathError, resolveClipPath } from '../clips/resolve-path.ts';
 import { findDetection } from '../find-detection.ts';
 import type { LiveState } from '../live-state.ts';
 import type { MonitorHandle } from '../monitor-types.ts';
@@ -15,34 +15,31 @@ import { decodeWav, WavError } from '../wav-decode.ts';
 export interface ClipRoutesOptions {
   readonly monitor: MonitorHandle;
   readonly live: LiveState;
+  /** Seconds of audio the clip writer keeps after a detection; unknown → clips taken as centred. */
+  readonly postRollS?: number;
 }
-
-export class ClipPathError extends Error {}
 
 /**
- * Absolute path of `rel` inside `root`, or ClipPathError when it would escape (.., absolute paths,
- * NUL bytes, or a symlink pointing outside). The file must exist.
+ * Absolute path of an existing clip `rel` inside `root` (the clip helper's resolveClipPath refuses
+ * .., absolute paths, NUL bytes and symlinks leading out); ClipPathError or ENOENT otherwise.
  */
 export async function safeClipPath(root: string, rel: string): Promise<string> {
-  if (!rel || rel.includes('\0') || isAbsolute(rel) || /^[a-zA-Z]:/.test(rel)) throw new ClipPathError(`clip path "${rel}" is not a relative path`);
-  const base = await realpath(root);
-  const full = resolve(base, rel);
-  const inside = (p: string): boolean => {
-    const r = relative(base, p);
-    return r !== '' && !r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r);
-  };
-  if (!inside(full)) throw new ClipPathError(`clip path "${rel}" leaves the clip folder`);
-  const real = await realpath(full); // throws ENOENT when missing
-  if (!inside(real)) throw new ClipPathError(`clip path "${rel}" leaves the clip folder`);
-  return real;
+  const abs = resolveClipPath(root, rel);
+  const st = await stat(abs);
+  if (!st.isFile()) throw new ClipPathError(rel, 'not a file');
+  return abs;
 }
 
-/** Where the detected span sits in a clip of `durS` seconds: clips are cut centred on the detection. */
-export function spanInClip(d: Pick<Detection, 'start' | 'end'>, durS: number): [number, number] {
+/**
+ * Where the detected span sits in a clip of `durS` seconds. The writer cuts [start − pre, end +
+ * post] and only the pre-roll can come up short (audio not yet buffered), so with the post-roll
+ * known the span is counted back from the end; without it the clip is taken as centred.
+ */
+export function spanInClip(d: Pick<Detection, 'start' | 'end'>, durS: number, postRollS?: number): [number, number] {
   const len = Math.max(0, (d.end - d.start) / 1000);
   if (len >= durS) return [0, durS];
-  const pad = (durS - len) / 2;
-  return [pad, pad + len];
+  const lead = postRollS === undefined ? (durS - len) / 2 : Math.max(0, durS - len - postRollS);
+  return [lead, Math.min(durS, lead + len)];
 }
 
 const idParams = {
@@ -64,7 +61,7 @@ const PNG_CACHE_MAX = 32;
 let rendering: Promise<unknown> = Promise.resolve();
 
 export const clipRoutes: FastifyPluginAsync<ClipRoutesOptions> = async (app: FastifyInstance, opts) => {
-  const { monitor, live } = opts;
+  const { monitor, live, postRollS } = opts;
 
   async function clipFile(reply: FastifyReply, rel: string | undefined): Promise<string | null> {
     if (monitor.clipsDir === null) { await reply.code(404).send({ error: 'not_found', message: 'clips are turned off in this monitor' }); return null; }
@@ -105,7 +102,7 @@ export const clipRoutes: FastifyPluginAsync<ClipRoutesOptions> = async (app: Fas
         const wav = decodeWav(await readFile(file), d.clip);
         const durS = wav.samples.length / wav.sampleRate;
         // One render at a time: a burst of requests queues instead of piling CPU work on the loop.
-        const job = rendering.then(() => spectrogramPngAsync(wav.samples, wav.sampleRate, { spanS: spanInClip(d, durS) }));
+        const job = rendering.then(() => spectrogramPngAsync(wav.samples, wav.sampleRate, { spanS: spanInClip(d, durS, postRollS) }));
         rendering = job.catch(() => undefined);
         png = await job;
       } catch (e) {

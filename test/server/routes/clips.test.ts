@@ -63,8 +63,10 @@ describe('clip and spectrogram routes', () => {
     expect((await h.app.inject('/api/detections/missing/clip')).statusCode).toBe(404);
     expect((await h.app.inject('/api/detections/noclip/clip')).json().message).toMatch(/no clip/);
     expect((await h.app.inject('/api/detections/unknown/clip')).statusCode).toBe(404);
-    await expect(safeClipPath(clips, 'lab/../lab/a.wav')).resolves.toBe(join(clips, 'lab/a.wav'));
-    await expect(safeClipPath(clips, '..')).rejects.toThrow(/leaves the clip folder/);
+    await expect(safeClipPath(clips, 'lab/a.wav')).resolves.toBe(join(clips, 'lab/a.wav'));
+    await expect(safeClipPath(clips, 'lab/../lab/a.wav')).rejects.toThrow(/refused/); // any ".." is refused
+    await expect(safeClipPath(clips, '..')).rejects.toThrow(/refused/);
+    await expect(safeClipPath(clips, 'lab')).rejects.toThrow(/not a file/);
   });
 
   it('renders a PNG spectrogram with the detected span marked', async () => {
@@ -106,8 +108,11 @@ describe('clip and spectrogram routes', () => {
     (h.monitor as { clipsDir: string | null }).clipsDir = clips;
   });
 
-  it('places the span in the middle of the clip', () => {
+  it('places the span from the post-roll when known, else in the middle', () => {
     expect(spanInClip({ start: 0, end: 1000 }, 4)).toEqual([1.5, 2.5]);
     expect(spanInClip({ start: 0, end: 9000 }, 4)).toEqual([0, 4]);
+    expect(spanInClip({ start: 0, end: 1000 }, 4, 2)).toEqual([1, 2]);
+    // Pre-roll cut short (the buffer had only 0.5 s before the call).
+    expect(spanInClip({ start: 0, end: 1000 }, 3.5, 2)).toEqual([0.5, 1.5]);
   });
 });
