@@ -5,7 +5,8 @@
 // source completes, each open run's last frames (centred within nFft/2 of its end, padded per
 // cfg.padMode) are emitted in one extra block with an empty chunk, so a replayed file yields
 // exactly the frames librosa computes for the whole file. A run cut by a gap loses those last
-// frames (they would need samples that never came).
+// frames (they would need samples that never came). With cfg.center false, frame k spans
+// [k·hop, k·hop + nFft) as librosa's center=False does (its centre is nFft/2 later).
 import { Observable, type OperatorFunction } from 'rxjs';
 import { sharedMelAnalyzer, type MelAnalyzer } from '../dsp/mel-analyzer.ts';
 import { NoiseGate, type NoiseGateOptions } from '../dsp/noise-gate.ts';
