@@ -62,8 +62,12 @@ export function createClock(opts: ClockOptions): StreamClock {
         t0 = arrival - durMs;
       } else if (breakReason !== null) {
         t0 = arrival - durMs;
-        if (t0 > expected) gap(expected, t0, breakReason);
-        else if (expected - t0 > tolMs) {
+        // Wall clock after a break: whatever was lost cannot be measured exactly, so the break is
+        // always recorded — as a gap (possibly of ~0 s when a burst had run the stream ahead)…
+        if (t0 >= expected - tolMs) {
+          report({ type: 'gap', station, start: expected, lengthS: Math.max(0, t0 - expected) / 1000, reason: breakReason });
+        } else {
+          // …or, when the wall clock is clearly behind the stream, as a re-anchor.
           report({ type: 'clock', station, at: arrival, driftS: (t0 - expected) / 1000, message: `after ${breakReason} the wall clock is behind the stream by ${((expected - t0) / 1000).toFixed(3)} s; re-anchored` });
         }
       } else {

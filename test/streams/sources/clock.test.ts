@@ -54,4 +54,14 @@ describe('stream clock', () => {
     expect(clock.stamp(1000, 1000, 8000)).toBe(7000);
     expect(events).toEqual([{ type: 'gap', station: 's', start: 1000, lengthS: 6, reason: 'server dropped' }]);
   });
+
+  it('a break whose new anchor lines up with the old stream is still recorded (a ~0 s gap)', () => {
+    const { clock, events } = setup();
+    clock.stamp(1000, 1000, 1000);
+    clock.break('ffmpeg exited');
+    expect(clock.stamp(1000, 1000, 2020)).toBe(1020);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'gap', start: 1000, reason: 'ffmpeg exited' });
+    expect((events[0] as { lengthS: number }).lengthS).toBeCloseTo(0.02, 9);
+  });
 });
