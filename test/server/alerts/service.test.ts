@@ -51,7 +51,7 @@ describe('alert service', () => {
     const t = performance.now();
     // 300 separate encounters → 300 alerts
     for (let i = 0; i < 300; i++) svc.onDetection(call(i * 10, { station: 'lab' }));
-    expect(performance.now() - t).toBeLessThan(500);
+    expect(performance.now() - t).toBeLessThan(2000); // waiting on the sink would take 300 × 100 ms
     const stats = svc.stats();
     const hook = Object.entries(stats).find(([k]) => k.startsWith('webhook'))![1];
     expect(hook.dropped).toBeGreaterThanOrEqual(290);

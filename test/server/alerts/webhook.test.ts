@@ -75,7 +75,7 @@ describe('webhook sink against a real receiver on 127.0.0.1', () => {
     const q = new SinkQueue(webhookSink({ url: rx.url, timeoutMs: 60_000, retries: 0 }), { capacity: 10 });
     const t = performance.now();
     for (let i = 0; i < 1000; i++) q.offer(alert(i));
-    expect(performance.now() - t).toBeLessThan(200);
+    expect(performance.now() - t).toBeLessThan(1000); // one blocked send would take 60 s
     expect(q.stats()).toEqual({ queued: 10, sent: 0, failed: 0, dropped: 990, retried: 0 });
   });
 
