@@ -62,7 +62,7 @@ describe('orcasound source over HTTP (127.0.0.1)', () => {
         next: (c) => chunks.push(c),
         error: (e: Error) => events.push({ type: 'error', station: 'lab', at: 0, message: `SOURCE ERROR ${e.message}` }),
       });
-      await until(() => chunks.some((c) => c.t0 >= B * 1000 + 1000), 25_000, 'audio from the restarted folder');
+      await until(() => chunks.some((c) => c.t0 >= B * 1000 + 1000), 45_000, 'audio from the restarted folder');
     } finally {
       sub?.unsubscribe();
       await server.close();
@@ -101,5 +101,5 @@ describe('orcasound source over HTTP (127.0.0.1)', () => {
     // Unsubscribed: no decoder left, no more requests.
     await wait(300);
     expect(childrenNamed('ffmpeg')).toEqual([]);
-  });
+  }, 60_000);
 });
