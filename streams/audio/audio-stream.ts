@@ -37,6 +37,8 @@ export interface AudioStream extends AudioInfo {
   readonly nonFinite: number;
   /** Samples per channel of corrupt FLAC frames replaced by silence so far (with `conceal`). */
   readonly concealed: number;
+  /** Faults tolerated so far (e.g. a truncation accepted with allowTruncated), for the log. */
+  readonly notes: readonly string[];
   /** Release the file handle. Idempotent. */
   close(): Promise<void>;
 }

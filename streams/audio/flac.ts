@@ -234,6 +234,7 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
   let base = h.firstFrame;
   let len = 0;
   let pos = h.firstFrame;
+  const notes: string[] = [];
   let pending: Float32Array[] | null = null;
   let pendingAt = 0;
   let ended = false;
@@ -293,12 +294,17 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
       if (!(await fill())) {
         ended = true;
         if (h.totalSamples === 0 && isTrailer(buf, pos - base, len)) return null;
-        if (opts.allowTruncated) return null;
+        if (opts.allowTruncated) {
+          notes.push(`truncated frame at byte ${pos}; stopped there after ${cur.decoded} samples`);
+          return null;
+        }
         throw new AudioFormatError(path, `truncated frame at byte ${pos}`);
       }
     }
-    if (h.totalSamples && cur.decoded < h.totalSamples && !opts.allowTruncated) {
-      throw new AudioFormatError(path, `truncated stream: STREAMINFO declares ${h.totalSamples} samples, found ${cur.decoded}`);
+    if (h.totalSamples && cur.decoded < h.totalSamples) {
+      const msg = `truncated stream: STREAMINFO declares ${h.totalSamples} samples, found ${cur.decoded}`;
+      if (!opts.allowTruncated) throw new AudioFormatError(path, msg);
+      notes.push(msg);
     }
     return null;
   }
@@ -308,6 +314,7 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
     format: formatName(h), frames: h.totalSamples || null,
     get nonFinite() { return 0; },
     get concealed() { return cur.concealed; },
+    notes,
     async read(maxFrames: number): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const want = Math.max(0, Math.floor(maxFrames));

@@ -30,6 +30,8 @@ export interface WavHeader {
   readonly frames: number;
   /** The data chunk declared more bytes than the file holds (only with allowTruncated). */
   readonly truncated: boolean;
+  /** What was tolerated (with allowTruncated), in words. */
+  readonly notes: readonly string[];
   /** E.g. 'wav/pcm16', 'wav/float32'. */
   readonly format: string;
 }
@@ -112,6 +114,7 @@ export function parseWavHeader(src: ByteSource, path: string, opts: OpenOptions 
   if (fourcc(head, 8) !== 'WAVE') throw new AudioFormatError(path, `RIFF form type '${fourcc(head, 8)}' is not WAVE`);
   const container = riff as 'RIFF' | 'RF64';
 
+  const notes: string[] = [];
   let fmt: FmtFields | null = null;
   let dataOffset = -1;
   let dataDeclared = 0;
@@ -157,6 +160,7 @@ export function parseWavHeader(src: ByteSource, path: string, opts: OpenOptions 
         if (!opts.allowTruncated) {
           throw new AudioFormatError(path, `data chunk declares 0 bytes but ${avail} bytes follow (an unfinished recording? allowTruncated reads them)`);
         }
+        notes.push(`data chunk declares 0 bytes but ${avail} bytes follow; read them as audio`);
         declared = avail;
       }
       dataDeclared = declared;
@@ -218,6 +222,7 @@ export function parseWavHeader(src: ByteSource, path: string, opts: OpenOptions 
     }
     truncated = true;
     dataBytes = avail;
+    notes.push(`truncated data chunk: header declares ${dataDeclared} bytes, file holds ${avail}; read what is there`);
   }
   const frames = Math.floor(dataBytes / blockAlign);
   const valid = Math.min(fmt.validBits || bits, containerBytes * 8);
@@ -225,7 +230,7 @@ export function parseWavHeader(src: ByteSource, path: string, opts: OpenOptions 
   return {
     container, formatTag: tag, extensible: fmt.extensible, encoding, sampleRate, channelCount: channels,
     bitsPerSample: valid, containerBytes, blockAlign, dataOffset, dataBytes: frames * blockAlign,
-    frames, truncated, format,
+    frames, truncated, format, notes,
   };
 }
 
@@ -343,6 +348,7 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
     format: h.format, frames: h.frames,
     get nonFinite() { return nonFinite; },
     concealed: 0, // WAV has no checksums: corruption cannot be detected, only structural faults
+    notes: h.notes,
     async read(maxFrames: number): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const n = Math.min(Math.max(0, Math.floor(maxFrames)), h.frames - frame);

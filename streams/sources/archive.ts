@@ -11,6 +11,10 @@
 // the last one ended: t0 keeps increasing, seq keeps counting. The folder is listed once, at
 // subscription: files added later play on the next subscription, not the next pass.
 //
+// Bad files: a file that cannot be decoded at all is reported (type 'error', naming it) and
+// skipped. A file cut short plays what it holds, and corrupt FLAC frames become silence of their
+// length; both are reported, so nothing is dropped silently and time stays exact.
+//
 // Backpressure: the source pulls. It reads the next block only after the previous chunk's
 // subscriber.next() returned (and, when paced, after the pace wait). Synchronous downstream work
 // therefore throttles reading, and at most one block per file is in memory; a consumer that hands
@@ -93,8 +97,9 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     ): Promise<{ frames: number; sampleRate: number } | null> {
       let s: AudioStream;
       try {
-        // A corrupt FLAC frame becomes silence of its length (reported below): time stays exact.
-        s = await openAudioStream(f.path, { conceal: true });
+        // A corrupt FLAC frame becomes silence of its length, and a file cut short (a recorder
+        // that stopped mid-write) plays what it holds; both are reported below. Time stays exact.
+        s = await openAudioStream(f.path, { conceal: true, allowTruncated: true });
       } catch (e) {
         fileError(f.path, (e as Error).message);
         return null;
@@ -135,6 +140,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           frames += samples.length;
         }
         if (frames === 0 && !stopped) fileError(f.path, 'no audio in the file (0 frames)');
+        for (const note of s.notes) fileError(f.path, note);
         if (s.concealed > 0) fileError(f.path, `${s.concealed} samples (${(s.concealed / sr).toFixed(3)} s) in corrupt frames replaced by silence`);
         if (s.nonFinite > 0) fileError(f.path, `${s.nonFinite} NaN/Inf samples replaced by 0`);
         return { frames, sampleRate: sr };

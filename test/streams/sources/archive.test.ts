@@ -165,6 +165,16 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     if (before) expect(fds()).toBeLessThanOrEqual(before);
   });
 
+  it('a WAV cut short (recorder stopped mid-write) plays what it holds, and the cut is reported', async () => {
+    const full = writeWav(join(dir, 'cut-src.wav'), tone(300, 1, sr), sr);
+    const bytes = readFileSync(full);
+    const path = join(dir, 'cut_20230601_000000.wav');
+    writeFileSync(path, bytes.subarray(0, 44 + 2 * 6000 + 1)); // 6000 whole frames and a half
+    const { chunks, events } = await replay({ path, chunkS: 0.25 });
+    expect(cat(chunks).length).toBe(6000);
+    expect(events.some((e) => e.type === 'error' && e.message.includes(path) && /truncated data chunk: header declares 16000 bytes, file holds 12001/.test(e.message))).toBe(true);
+  });
+
   it('a FLAC with a damaged frame plays at full length with silence in the frame, and is reported', async () => {
     const wav = writeWav(join(dir, 'dmg-src.wav'), mix(tone(300, 1, sr, 0.3), noise(1, sr, 0.05, 8)), sr);
     const flac = join(dir, 'dmg_20230601_000000.flac');
