@@ -74,20 +74,39 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Start time of a process (Linux /proc), so a pid reused after a reboot is not taken for the old writer. */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function holderAlive(text: string): number | undefined {
+  const [pidText, started] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !alive(pid)) return undefined;
+  if (started !== undefined) {
+    const now = startTime(pid);
+    if (now !== undefined && now !== started) return undefined; // same pid, another process
+  }
+  return pid;
+}
+
 /** One writer per spool: two monitors draining the same folder would interleave and double-send. */
 export function lockSpool(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'LOCK');
   if (heldHere.has(lock)) throw new Error(`spool ${dir} is already open in this process`);
   if (existsSync(lock)) {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-      throw new Error(`spool ${dir} is in use by process ${pid}`);
-    }
+    const pid = holderAlive(readFileSync(lock, 'utf8'));
+    if (pid !== undefined) throw new Error(`spool ${dir} is in use by process ${pid}`);
     unlinkSync(lock); // stale: its writer died without closing
   }
   const fd = openSync(lock, 'wx');
-  writeSync(fd, String(process.pid));
+  writeSync(fd, `${process.pid} ${startTime(process.pid) ?? ''}`.trim());
   closeSync(fd);
   heldHere.add(lock);
   return () => {

@@ -157,3 +157,20 @@ describe('spooled store with a frozen (SIGSTOP) influxd', () => {
     expect(await countIn('frozen_t')).toEqual({ total: 70, distinct: 70 });
   });
 });
+
+describe('spool lock', () => {
+  it('takes over a lock whose pid now belongs to another process (pid reused after a reboot)', () => {
+    const dir = spoolDir();
+    // pid 1 is alive, but it started long before "our" old writer claimed to: a stale lock.
+    writeFileSync(join(dir, 'LOCK'), '1 999999999999');
+    const s = spooled(influx('lock2_t'), { dir });
+    expect(readFileSync(join(dir, 'LOCK'), 'utf8').startsWith(String(process.pid))).toBe(true);
+    return s.close();
+  });
+
+  it('refuses while the writer named in the lock really runs', () => {
+    const dir = spoolDir();
+    writeFileSync(join(dir, 'LOCK'), '1'); // pid 1, no start time recorded: trust that it is alive
+    expect(() => spooled(influx('lock3_t'), { dir })).toThrow(/in use by process 1/);
+  });
+});
