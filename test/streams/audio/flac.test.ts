@@ -9,6 +9,10 @@ import { AudioFormatError } from '../../../streams/audio/errors.ts';
 import type { WavSampleFormat } from '../../../streams/audio/wav-write.ts';
 import { tone, chirp, noise, mix, concat, silence, gain, writeWav } from '../../helpers/signals.ts';
 
+// ffmpeg's FLAC encoder cannot write 8-bit; sox can. Skip visibly where sox is not installed.
+const hasSox = (() => { try { execFileSync('sox', ['--version']); return true; } catch { return false; } })();
+if (!hasSox) console.warn('[skip] 8-bit FLAC test: sox not installed');
+
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'flac-test-')); });
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
@@ -94,7 +98,7 @@ describe('FLAC decoder: exact against the source samples', () => {
     expectSame(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
   });
 
-  it('8-bit FLAC (made by sox) equals its 8-bit WAV', () => {
+  it.skipIf(!hasSox)('8-bit FLAC (made by sox) equals its 8-bit WAV', () => {
     const wav = writeWav(join(dir, 'b8.wav'), [a, b], sr, 'pcm8');
     const flac = join(dir, 'b8.flac');
     execFileSync('sox', [wav, flac]);
