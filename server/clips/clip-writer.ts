@@ -36,7 +36,9 @@ export interface ClipWriterOptions {
 
 export type ClipProblem =
   | { readonly type: 'failing'; readonly message: string; readonly code?: string }
-  | { readonly type: 'recovered' };
+  | { readonly type: 'recovered' }
+  /** A detection arrived after its audio left the buffer (told once). */
+  | { readonly type: 'late'; readonly message: string };
 
 interface Pending {
   readonly d: Detection;
@@ -59,6 +61,7 @@ export class ClipWriter {
   private failingSince: number | undefined;
   private counts = { written: 0, skipped: 0, failed: 0 };
   private sinceRetention = 0;
+  private toldLate = false;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ClipWriterOptions) {
@@ -143,6 +146,11 @@ export class ClipWriter {
     const slice = this.rings.get(d.station)?.slice(d.start - this.pre, d.end + this.post);
     if (!slice) {
       this.counts.skipped++; // audio already gone (or never heard): nothing to save
+      const ring = this.rings.get(d.station);
+      if (ring && d.end < ring.start && !this.toldLate) {
+        this.toldLate = true;
+        this.opts.onProblem?.({ type: 'late', message: `clip of ${d.station} at ${new Date(d.start).toISOString()} skipped: the detection came ${((ring.end - d.end) / 1000).toFixed(1)} s after its audio, more than the ${((ring.end - ring.start) / 1000).toFixed(0)} s kept; raise the clip buffer (bufferS)` });
+      }
       return d;
     }
     const rel = clipRelPath(d.station, d.start, d.species);

@@ -13,6 +13,8 @@ export interface OpenClipWriterOptions {
   readonly maxAgeDays?: number;
   readonly maxBytes?: number;
   readonly format?: 'pcm16' | 'float32';
+  /** Seconds of audio kept per station for pre-roll and late detections (default rolls + 60 s). */
+  readonly bufferS?: number;
   /** Default: one line on stderr per change (failing / recovered). */
   readonly onProblem?: (p: ClipProblem) => void;
 }
@@ -27,7 +29,7 @@ export interface ClipSinkHandle {
 
 export function openClipWriter(o: OpenClipWriterOptions): ClipSinkHandle {
   const onProblem = o.onProblem ?? ((p: ClipProblem) => {
-    process.stderr.write(p.type === 'failing' ? `hydromon: ${p.message}\n` : `hydromon: clips are being saved again in ${o.dir}\n`);
+    process.stderr.write(p.type === 'recovered' ? `hydromon: clips are being saved again in ${o.dir}\n` : `hydromon: ${p.message}\n`);
   });
   try {
     mkdirSync(o.dir, { recursive: true });
@@ -40,6 +42,7 @@ export function openClipWriter(o: OpenClipWriterOptions): ClipSinkHandle {
     ...(o.preRollS !== undefined ? { preRollS: o.preRollS } : {}),
     ...(o.postRollS !== undefined ? { postRollS: o.postRollS } : {}),
     ...(o.format ? { format: o.format } : {}),
+    ...(o.bufferS !== undefined ? { bufferS: o.bufferS } : {}),
     ...(hasRetention ? { retention: { maxAgeDays: o.maxAgeDays, maxBytes: o.maxBytes } } : {}),
     // A sweep lists the whole folder (synchronously): every 1000 clips plus hourly keeps it rare.
     retentionEvery: 1000,

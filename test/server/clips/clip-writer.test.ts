@@ -82,11 +82,15 @@ describe('ClipWriter', () => {
   });
 
   it('skips (without clip) a detection whose audio is gone from the buffer', async () => {
-    const w = createClipWriter({ root: dir(), bufferS: 5, preRollS: 0, postRollS: 0 });
+    const problems: ClipProblem[] = [];
+    const w = createClipWriter({ root: dir(), bufferS: 5, preRollS: 0, postRollS: 0, onProblem: (p) => problems.push(p) });
     for (const c of chunks(0, 20)) w.pushChunk(c);
     const d = await w.addDetection(det(1, 2));
+    await w.addDetection(det(2, 3));
     expect(d.clip).toBeUndefined();
-    expect(w.stats().skipped).toBe(1);
+    expect(w.stats().skipped).toBe(2);
+    expect(problems.map((p) => p.type)).toEqual(['late']); // told once, with what to change
+    expect((problems[0] as { message: string }).message).toMatch(/18\.0 s after its audio.*bufferS/);
   });
 
   it('an unusable clip folder is reported once, detections keep flowing, and recovery is noticed', async () => {
