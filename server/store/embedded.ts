@@ -16,7 +16,7 @@ import type { Detection, Encounter, StationStatus } from '../../streams/types.ts
 import { Batcher } from './batcher.ts';
 import { DayLog, dayOf } from './day-log.ts';
 import { asDetection, asEncounter, asStatus } from './records.ts';
-import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
+import type { DetectionQuery, DetectionStore, HealthQuery, HourlyCount } from './types.ts';
 
 export const DEFAULT_DATA_DIR = './data';
 
@@ -165,7 +165,7 @@ export class EmbeddedStore implements DetectionStore {
   }
 
   /** Station health rows (thinned) in [from, to), oldest first. */
-  async queryHealth(q: { readonly from: number; readonly to: number; readonly station?: string }): Promise<StationStatus[]> {
+  async queryHealth(q: HealthQuery): Promise<StationStatus[]> {
     const out: StationStatus[] = [];
     for (const day of this.health.daysIn(q.from, q.to)) {
       for (const s of (await this.health.day(day)).values()) {

@@ -1,5 +1,5 @@
 // Turns InfluxDB's JSON query answers into monitor values. Pure, so it is tested without a server.
-import type { Detection, Encounter } from '../../streams/types.ts';
+import type { Detection, Encounter, SourceState, StationStatus } from '../../streams/types.ts';
 import type { HourlyCount } from './types.ts';
 
 export interface RawSeries {
@@ -85,6 +85,30 @@ export function encountersFrom(raw: RawResponse): Encounter[] {
     }
   }
   return out;
+}
+
+const STATES: readonly string[] = ['connecting', 'live', 'stalled', 'down', 'faulted', 'ended'];
+
+export function healthFrom(raw: RawResponse): StationStatus[] {
+  const out: StationStatus[] = [];
+  for (const s of seriesOf(raw)) {
+    for (const r of rowObjects(s)) {
+      const at = numv(r.time);
+      const state = str(r.status);
+      const station = str(r.station);
+      if (at === undefined || state === undefined || !STATES.includes(state) || station === undefined) continue;
+      const message = str(r.message);
+      out.push({
+        station, state: state as SourceState, at,
+        rmsDb: numv(r.rms_db) ?? null,
+        lagS: numv(r.lag_s) ?? 0,
+        gapS: numv(r.gap_s) ?? 0,
+        samples: numv(r.samples) ?? 0,
+        ...(message !== undefined ? { message } : {}),
+      });
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 /** Rows of `SELECT count(..) ... GROUP BY time(1h), station, species` with epoch=ms. */

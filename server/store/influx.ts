@@ -4,11 +4,11 @@
 import { InfluxDB } from 'influx';
 import type { Detection, Encounter, StationStatus } from '../../streams/types.ts';
 import { Batcher, type BatcherOptions } from './batcher.ts';
-import { detectionsFrom, encountersFrom, hourlyFrom, type RawResponse } from './influx-rows.ts';
+import { detectionsFrom, encountersFrom, healthFrom, hourlyFrom, type RawResponse } from './influx-rows.ts';
 import { parseInfluxUrl, type InfluxTarget } from './influx-url.ts';
 import { detectionLine, encounterLine, healthLine } from './line-protocol.ts';
 import { withTimeout } from './timeout.ts';
-import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
+import type { DetectionQuery, DetectionStore, HealthQuery, HourlyCount } from './types.ts';
 
 export const DEFAULT_INFLUX_URL = 'http://127.0.0.1:8086/hydromon';
 export const RETENTION_POLICY = 'hydromon';
@@ -208,6 +208,11 @@ export class InfluxStore implements DetectionStore, LineSink {
     // An encounter is re-written as it grows: same id, same point; keep one per id.
     const seen = new Set<string>();
     return encountersFrom(await this.raw(sql)).filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)));
+  }
+
+  async queryHealth(q: HealthQuery): Promise<StationStatus[]> {
+    const sql = `SELECT * FROM ${quoteIdent(RETENTION_POLICY)}."station_health" WHERE ${whereClause(q)} ORDER BY time ASC`;
+    return healthFrom(await this.raw(sql));
   }
 
   async countsPerHour(q: Omit<DetectionQuery, 'limit' | 'offset' | 'minConfidence'>): Promise<HourlyCount[]> {

@@ -16,7 +16,7 @@ import {
 } from './spool-files.ts';
 import { fsyncDir } from './fsync-dir.ts';
 import { withTimeout } from './timeout.ts';
-import type { DetectionQuery, DetectionStore, HourlyCount } from './types.ts';
+import type { DetectionQuery, DetectionStore, HealthQuery, HourlyCount } from './types.ts';
 
 export interface SpoolOptions {
   readonly dir: string;
@@ -299,6 +299,10 @@ class Spooled implements SpooledStore {
 
   queryEncounters(q: DetectionQuery): Promise<Encounter[]> {
     return this.store.queryEncounters ? this.store.queryEncounters(q) : Promise.resolve([]);
+  }
+
+  queryHealth(q: HealthQuery): Promise<StationStatus[]> {
+    return this.store.queryHealth ? this.store.queryHealth(q) : Promise.resolve([]);
   }
 
   /** Flush the batch (to the server or the spool), stop draining, release the folder. What is

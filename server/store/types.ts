@@ -14,6 +14,14 @@ export interface DetectionQuery {
   readonly offset?: number;
 }
 
+export interface HealthQuery {
+  /** Epoch ms, inclusive. */
+  readonly from: number;
+  /** Epoch ms, exclusive. */
+  readonly to: number;
+  readonly station?: string;
+}
+
 export interface HourlyCount {
   /** Epoch ms of the start of the hour (UTC). */
   readonly hour: number;
@@ -30,6 +38,8 @@ export interface DetectionStore {
   queryDetections(q: DetectionQuery): Promise<Detection[]>;
   countsPerHour(q: Omit<DetectionQuery, 'limit' | 'offset' | 'minConfidence'>): Promise<HourlyCount[]>;
   queryEncounters?(q: DetectionQuery): Promise<Encounter[]>;
+  /** Station health rows in [from, to), oldest first (stores may thin them). */
+  queryHealth?(q: HealthQuery): Promise<StationStatus[]>;
   /** Flush pending writes and release files/sockets. */
   close(): Promise<void>;
 }

@@ -84,6 +84,9 @@ describe('InfluxStore against a real influxd', () => {
     await s.writeEncounters([{ id: 'e1', station: 's1', species: 'orca', start: T0, end: T0 + 120_000, count: 7, peakConfidence: 0.95 }]);
     const r = await (await fetch(`${db.url}/query?db=health_t&q=${encodeURIComponent('SELECT * FROM station_health')}`)).json() as { results: { series: { values: unknown[][] }[] }[] };
     expect(r.results[0].series[0].values.length).toBe(2);
+    expect(await s.queryHealth({ from: T0, to: T0 + 2000, station: 's1' })).toEqual([
+      status('s1', T0), status('s1', T0 + 1000, { state: 'stalled', rmsDb: null }),
+    ]);
     const enc = await s.queryEncounters({ from: T0, to: T0 + 1000 });
     expect(enc).toEqual([{ id: 'e1', station: 's1', species: 'orca', start: T0, end: T0 + 120_000, count: 7, peakConfidence: 0.95 }]);
     await s.close();
