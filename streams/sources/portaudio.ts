@@ -18,7 +18,6 @@ export interface AudioDevice {
 interface AudioIOStream extends Readable {
   start(): void;
   quit(cb?: () => void): Promise<void>;
-  abort(cb?: () => void): void;
 }
 
 interface Naudiodon {
@@ -144,7 +143,9 @@ export function portaudioSource(ctx: SourceContext, opts: PortAudioOptions, live
         if (s) {
           s.removeAllListeners('data');
           s.pause();
-          s.abort();
+          // quit() stops the PortAudio stream and closes the device (naudiodon2 2.5's abort() is broken:
+          // it passes two arguments to a native quit that takes one).
+          s.quit().catch((e: Error) => session.error(`closing PortAudio device "${opts.device}": ${e.message}`));
         }
       };
     },

@@ -86,21 +86,34 @@ export function register(program: Command): void {
     .option('--station <id>', 'station id', 'listen')
     .action(async (spec: string, o: { for?: string; json?: boolean; station: string }) => {
       const json = Boolean(o.json);
+      const ac = new AbortController();
       const forS = o.for === undefined ? null : parsePositive('--for', o.for);
-      const output: ListenOutput = { json, out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`) };
+      const output: ListenOutput = {
+        json,
+        out: (l) => {
+          if (!process.stdout.destroyed && !ac.signal.aborted) process.stdout.write(`${l}\n`);
+        },
+        err: (l) => process.stderr.write(`${l}\n`),
+      };
       const ctx: SourceContext = { station: o.station, report: (e) => output.err(eventLine(e, json)) };
       const source = listenSource(spec, ctx);
-      const ac = new AbortController();
       const timer = forS === null ? null : setTimeout(() => ac.abort(), forS * 1000);
       const onSignal = (): void => ac.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // `hydromon listen … | head`: a closed stdout ends listening quietly, not with an EPIPE crash.
+      const onStdoutError = (e: NodeJS.ErrnoException): void => {
+        if (e.code === 'EPIPE') ac.abort();
+        else throw e;
+      };
+      process.stdout.on('error', onStdoutError);
       try {
         await consumeChunks(source, output, ac.signal);
       } finally {
         if (timer) clearTimeout(timer);
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        process.stdout.off('error', onStdoutError);
       }
     });
 }

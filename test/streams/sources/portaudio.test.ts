@@ -74,6 +74,8 @@ describe.skipIf(!available)('PortAudio capture from an ALSA file device', () => 
       expect(toneFreq(c.samples, SR)).toBeCloseTo(1500, 0);
     }
     expect(events.some((e) => e.type === 'status' && e.state === 'live')).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // the device is closed without complaint
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
   });
 
   it('an unknown device is reported with the inputs there are', async () => {
