@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../server/app.ts';
+import { createEmbeddedStore, type EmbeddedStore } from '../../server/store/embedded.ts';
 import type { Detection } from '../../streams/types.ts';
 import { column, FakeMonitor } from '../helpers/fake-monitor.ts';
 import { chirp, mix, noise, placeAt, writeWav } from '../helpers/signals.ts';
@@ -42,6 +43,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   let dispose: () => Promise<void>;
   let page: Page;
   let clips: string;
+  let store: EmbeddedStore;
   let feeder: ReturnType<typeof setInterval>;
   const consoleErrors: string[] = [];
 
@@ -56,7 +58,9 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     const sr = 16_000;
     writeWav(join(clips, 'lab/orca-1.wav'), mix(noise(3, sr, 0.01, 7), placeAt(chirp(1000, 4000, 1, sr, 0.4), 1, 3, sr)), sr);
 
-    monitor = new FakeMonitor([{ id: 'lab', name: 'Lab hydrophone' }, { id: 'bay', name: 'Bay buoy', kind: 'hls' }], { clipsDir: clips });
+    // The real embedded store, so history after a reload comes from disk as it would in production.
+    store = createEmbeddedStore({ dir: join(clips, '.store'), batch: { maxDelayMs: 5 } });
+    monitor = new FakeMonitor([{ id: 'lab', name: 'Lab hydrophone' }, { id: 'bay', name: 'Bay buoy', kind: 'hls' }], { clipsDir: clips, store });
     monitor.rules = [{ species: 'Orcinus orca', minConfidence: 0.8, minCount: 1 }];
     ({ app, url } = await startServer(monitor, { port: 0 }));
     port = Number(new URL(url).port);
@@ -85,6 +89,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
     clearInterval(feeder);
     await dispose?.();
     await app?.close();
+    await store?.close();
     if (clips) rmSync(clips, { recursive: true, force: true });
   });
 
