@@ -85,7 +85,9 @@ export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {
   }
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0];
-    if (path.startsWith('/api/') || path === '/api' || path === '/ws' || req.method !== 'GET') {
+    // A missing file (an asset of a newer build, say) is a 404, not the app shell.
+    const isFile = /\.[a-z0-9]{1,8}$/i.test(path) && !path.endsWith('.html');
+    if (path.startsWith('/api/') || path === '/api' || path === '/ws' || req.method !== 'GET' || isFile) {
       return reply.code(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
     }
     // Client-side routes (and missing assets) get the app shell.

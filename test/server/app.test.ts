@@ -75,6 +75,7 @@ describe('static client', () => {
     expect(index.body).toContain('<title>built</title>');
     expect((await app.inject('/assets/app.js')).body).toBe('console.log(1)');
     expect((await app.inject('/history/today')).body).toContain('<title>built</title>');
+    expect((await app.inject('/assets/app-0123abcd.js')).statusCode).toBe(404);
     const api404 = await app.inject('/api/does-not-exist');
     expect(api404.statusCode).toBe(404);
     expect(api404.json().error).toBe('not_found');
