@@ -92,10 +92,11 @@ describe('live source loop', () => {
     expect(connects).toBeGreaterThanOrEqual(3);
     expect(teardowns).toBe(connects); // every connection torn down, the last by unsubscribe
     const states = events.filter((e) => e.type === 'status').map((e) => (e as { state: string }).state);
-    expect(states.filter((s) => s === 'stalled').length).toBe(connects - 1);
+    const stalls = states.filter((s) => s === 'stalled').length;
+    expect(stalls === connects - 1 || stalls === connects).toBe(true); // the last may have stalled during the retry wait
     expect(states.slice(0, 5)).toEqual(['connecting', 'live', 'stalled', 'down', 'connecting']);
     // each reconnection records the hole since the previous audio
-    expect(events.filter((e) => e.type === 'gap').length).toBe(connects - 1);
+    expect(events.filter((e) => e.type === 'gap').length).toBe(states.filter((s) => s === 'live').length - 1);
     chunks.forEach((c, i) => expect(c.seq).toBe(i));
     await wait(50);
     expect(timers()).toBeLessThanOrEqual(before); // (vitest may hold a timer of its own in "before")
