@@ -32,9 +32,9 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     sub = tcpSource(
       { station: 'buoy', report: (e) => events.push(e) },
       { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) },
-      { stallS: 0.5, chunkS: 0.1 },
+      { stallS: 1.5, chunkS: 0.1 },
     ).subscribe({ next: (c) => chunks.push(c) });
-    await until(() => port > 0, 2000, 'listening');
+    await until(() => port > 0, 10_000, 'listening');
 
     // 1. A pusher with a start time: 2 s of 440 Hz stereo, frame 7 lost, bytes split anywhere.
     const T = 1_700_000_000_000;
@@ -44,11 +44,11 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     // 2. A second pusher while the first is connected is refused.
     const p2 = await dial(port);
     await closed(p2);
-    await until(() => chunks.length >= 19, 3000, 'first pusher audio');
+    await until(() => chunks.length >= 19, 10_000, 'first pusher audio');
     expect(events.some((e) => e.type === 'error' && /refused: station buoy already has a pusher/.test(e.message))).toBe(true);
     p1.end();
     await closed(p1);
-    await until(() => events.some((e) => e.type === 'status' && e.state === 'down'), 2000, 'down');
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'down'), 10_000, 'down');
 
     expect(chunks[0].t0).toBe(T);
     expect(chunks.every((c) => c.sampleRate === 16000 && c.samples.length === 1600)).toBe(true);
@@ -63,7 +63,7 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     const g = await dial(port);
     g.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
     await closed(g);
-    await until(() => events.some((e) => e.type === 'error' && /bad magic "GET "/.test(e.message)), 2000, 'garbage error');
+    await until(() => events.some((e) => e.type === 'error' && /bad magic "GET "/.test(e.message)), 10_000, 'garbage error');
 
     // 4. A pusher without a start time → wall clock; then it stalls → 'stalled' and dropped by the monitor.
     const n0 = chunks.length;
@@ -71,7 +71,7 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     const p3 = await dial(port);
     const before = Date.now();
     await sendAll(p3, [b.header, ...b.frames]);
-    await until(() => chunks.length >= n0 + 5, 2000, 'second pusher audio');
+    await until(() => chunks.length >= n0 + 5, 10_000, 'second pusher audio');
     await closed(p3); // the monitor hangs up on a stalled pusher
     const after = Date.now();
     expect(events.some((e) => e.type === 'status' && e.state === 'stalled')).toBe(true);
@@ -88,7 +88,7 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     bad.writeUInt32LE(0x80000000);
     p4.write(Buffer.concat([b.header, bad]));
     await closed(p4);
-    await until(() => events.some((e) => e.type === 'error' && /exceeds the limit/.test(e.message)), 2000, 'length error');
+    await until(() => events.some((e) => e.type === 'error' && /exceeds the limit/.test(e.message)), 10_000, 'length error');
 
     // 6. Unsubscribe closes the port.
     sub.unsubscribe();
@@ -100,7 +100,7 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
   it('a port already taken faults with a message naming it', async () => {
     let port = 0;
     const s1 = tcpSource({ station: 'a' }, { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) }).subscribe();
-    await until(() => port > 0, 2000, 'listening');
+    await until(() => port > 0, 10_000, 'listening');
     const err = await new Promise<Error>((resolve) => {
       sub = tcpSource({ station: 'b' }, { host: '127.0.0.1', port }).subscribe({ error: resolve });
     });

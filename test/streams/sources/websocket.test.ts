@@ -49,18 +49,18 @@ describe('websocket source (connects out to a HYDR pusher on 127.0.0.1)', () => 
     sub = websocketSource(
       { station: 'ws', report: (e) => events.push(e) },
       { url: `ws://127.0.0.1:${port}/push` },
-      { stallS: 0.4, chunkS: 0.1, backoff: { baseMs: 40, maxMs: 160, resetAfterMs: 10_000 } },
+      { stallS: 1, chunkS: 0.1, backoff: { baseMs: 40, maxMs: 160, resetAfterMs: 10_000 } },
     ).subscribe({ next: (c) => chunks.push(c) });
 
-    await until(() => conns.includes(3), 5000, 'third connection');
-    await until(() => events.some((e) => e.type === 'error' && /bad magic/.test(e.message)), 2000, 'garbage reported');
+    await until(() => conns.includes(3), 15_000, 'third connection');
+    await until(() => events.some((e) => e.type === 'error' && /bad magic/.test(e.message)), 10_000, 'garbage reported');
     // Server outage: count the attempts that hit a closed port.
     await stopWss(wss);
     const connectingBefore = events.filter((e) => e.type === 'status' && e.state === 'connecting').length;
     await wait(1000);
     const attemptsDuringOutage = events.filter((e) => e.type === 'status' && e.state === 'connecting').length - connectingBefore;
     wss = await startWss(port, (ws) => script(ws, 4));
-    await until(() => chunks.some((c) => c.t0 >= T + 900), 5000, 'audio after the outage');
+    await until(() => chunks.some((c) => c.t0 >= T + 900), 15_000, 'audio after the outage');
     sub.unsubscribe();
     sub = null;
     await stopWss(wss);
@@ -85,7 +85,7 @@ describe('websocket source (connects out to a HYDR pusher on 127.0.0.1)', () => 
     const wss = await startWss(0, () => undefined);
     const port = (wss.address() as AddressInfo).port;
     sub = websocketSource({ station: 'x', report: (e) => events.push(e) }, { url: `ws://127.0.0.1:${port}/wrong-path` }, { backoff: { baseMs: 10_000 } }).subscribe();
-    await until(() => events.some((e) => e.type === 'status' && e.state === 'down'), 3000, 'down');
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'down'), 10_000, 'down');
     await stopWss(wss);
     const down = events.find((e) => e.type === 'status' && e.state === 'down');
     expect(down?.type === 'status' && down.message).toMatch(/HTTP 400 on upgrade/);
