@@ -79,7 +79,8 @@ export async function buildApp(monitor: MonitorHandle, opts: BuildAppOptions = {
 
   const built = existsSync(`${clientDir}/index.html`);
   if (built) {
-    await app.register(fastifyStatic, { root: clientDir, wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, so a client rebuilt while the server runs is served.
+    await app.register(fastifyStatic, { root: clientDir, wildcard: true, index: ['index.html'] });
   } else {
     app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
   }

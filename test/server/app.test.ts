@@ -76,6 +76,9 @@ describe('static client', () => {
     expect((await app.inject('/assets/app.js')).body).toBe('console.log(1)');
     expect((await app.inject('/history/today')).body).toContain('<title>built</title>');
     expect((await app.inject('/assets/app-0123abcd.js')).statusCode).toBe(404);
+    // A rebuild while the server runs: new files are served without a restart.
+    writeFileSync(join(dir, 'assets/app-0123abcd.js'), 'console.log(2)');
+    expect((await app.inject('/assets/app-0123abcd.js')).body).toBe('console.log(2)');
     const api404 = await app.inject('/api/does-not-exist');
     expect(api404.statusCode).toBe(404);
     expect(api404.json().error).toBe('not_found');
