@@ -80,11 +80,11 @@ export function stationPipeline(opts: StationOptions): Observable<StationEvent> 
     let stopped = false;
 
     const start = (): void => {
-      const emitted = new Map<number, number>(); // chunk seq → wall time it arrived
+      let arrived = Date.now(); // wall time the latest chunk arrived
       const chunks = defer(() => opts.source({ station: opts.station, report })).pipe(
         tap((c) => {
           const now = Date.now();
-          emitted.set(c.seq, now);
+          arrived = now;
           const wasLive = tracker.current === 'live';
           tracker.onChunk(c);
           backoff?.live(now);
@@ -98,12 +98,8 @@ export function stationPipeline(opts: StationOptions): Observable<StationEvent> 
         melFrames(cfg, opts.noiseGate ? { noiseGate: opts.noiseGate } : undefined),
         tap((b) => {
           opts.onBlock?.(b);
-          const at = emitted.get(b.chunk.seq);
-          if (at !== undefined) {
-            emitted.delete(b.chunk.seq);
-            tracker.setLag((Date.now() - at) / 1000);
-          }
-          if (emitted.size > 1000) emitted.clear(); // resampler renumbering: never grow without bound
+          // Processing is synchronous per chunk, so this is how long the latest audio waited.
+          tracker.setLag((Date.now() - arrived) / 1000);
         }),
         cutWindows({ sliding: opts.sliding ?? false, events }),
         classifyWindows(opts.model, cfg),

@@ -4,8 +4,8 @@
 // these frames. A seq gap, a t0 jump beyond half a hop, or a rate change starts a new run. When the
 // source completes, each open run's last frames (centred within nFft/2 of its end, padded per
 // cfg.padMode) are emitted in one extra block with an empty chunk, so a replayed file yields
-// exactly the frames librosa computes for the whole file. A run cut by a gap loses those last
-// frames (they would need samples that never came). With cfg.center false, frame k spans
+// exactly the frames librosa computes for the whole file. A run cut by a gap ends the same way
+// (its end padded as a file's end would be) before the next run begins. With cfg.center false, frame k spans
 // [k·hop, k·hop + nFft) as librosa's center=False does (its centre is nFft/2 later).
 import { Observable, type OperatorFunction } from 'rxjs';
 import { sharedMelAnalyzer, type MelAnalyzer } from '../dsp/mel-analyzer.ts';
@@ -129,6 +129,21 @@ export function melFrames(cfg: FeatureConfig, opts: MelFramesOptions = {}): Oper
         lastChunk: chunk,
       });
 
+      /** A run's last frames (centred within nFft/2 of its end, padded per cfg.padMode), in one
+       *  block with an empty chunk: at the source's end, and when a gap starts a new run. */
+      const finishRun = (st: RunState): void => {
+        const c = st.lastChunk;
+        const tail: PcmChunk = {
+          station: c.station,
+          sampleRate: c.sampleRate,
+          samples: new Float32Array(0),
+          t0: st.t0 + (st.total * 1000) / cfg.sampleRate,
+          seq: c.seq + 1,
+          ...(c.origin ? { origin: { file: c.origin.file, offsetS: c.origin.offsetS + c.samples.length / c.sampleRate } } : {}),
+        };
+        emitFrames(st, tail, true);
+      };
+
       const onChunk = (chunk: PcmChunk): void => {
         if (chunk.sampleRate !== cfg.sampleRate) {
           throw new Error(
@@ -139,7 +154,10 @@ export function melFrames(cfg: FeatureConfig, opts: MelFramesOptions = {}): Oper
         if (st) {
           const expectedT0 = st.t0 + (st.total * 1000) / cfg.sampleRate;
           const jump = Math.abs(chunk.t0 - expectedT0) > (hop / 2 / cfg.sampleRate) * 1000;
-          if (chunk.seq !== st.lastSeq + 1 || jump) st = startRun(chunk, st);
+          if (chunk.seq !== st.lastSeq + 1 || jump) {
+            finishRun(st);
+            st = startRun(chunk, st);
+          }
         } else {
           st = startRun(chunk, undefined);
         }
@@ -170,18 +188,7 @@ export function melFrames(cfg: FeatureConfig, opts: MelFramesOptions = {}): Oper
         error: (e: unknown) => sub.error(e),
         complete: () => {
           try {
-            for (const st of stations.values()) {
-              const c = st.lastChunk;
-              const tail: PcmChunk = {
-                station: c.station,
-                sampleRate: c.sampleRate,
-                samples: new Float32Array(0),
-                t0: st.t0 + (st.total * 1000) / cfg.sampleRate,
-                seq: c.seq + 1,
-                ...(c.origin ? { origin: { file: c.origin.file, offsetS: c.origin.offsetS + c.samples.length / c.sampleRate } } : {}),
-              };
-              emitFrames(st, tail, true);
-            }
+            for (const st of stations.values()) finishRun(st);
             sub.complete();
           } catch (err) {
             sub.error(err);

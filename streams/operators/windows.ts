@@ -44,10 +44,16 @@ export function slidingWindows(opts: SlidingWindowOptions): OperatorFunction<Ana
       const ready = (end: number): boolean =>
         buf.sampleCount >= end && buf.frameCount >= buf.frameAtOrAfter(end);
 
+      // At the end of a run: the windows that fit in its samples (with whatever frames came), then
+      // the last partial window when it is long enough to be worth classifying.
       const flushTail = (): void => {
         if (buf.run < 0 || dur === 0) return;
-        const end = Math.min(next + dur, buf.sampleCount);
-        if (end - next >= dur * minTail && end - next < dur) sub.next(cut(next, end));
+        while (next + dur <= buf.sampleCount) {
+          sub.next(cut(next, next + dur));
+          next += hop;
+        }
+        const end = buf.sampleCount;
+        if (end - next >= dur * minTail && end > next) sub.next(cut(next, end));
       };
 
       const onBlock = (block: AnalysisBlock): void => {

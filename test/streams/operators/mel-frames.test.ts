@@ -89,17 +89,19 @@ describe('melFrames', () => {
     const c = chunks(noise(8000, 0.2, 3), () => 2000, 'st', T0 + 120_000, 14); // seq continues, clock jumps
     const blocks = await lastValueFrom(from([...a, ...b, ...c]).pipe(melFrames(cfg), toArray()));
     const runs = blocks.map((x) => x.run);
-    expect(runs.slice(0, 4)).toEqual([0, 0, 0, 0]);
-    expect(runs.slice(4, 8)).toEqual([1, 1, 1, 1]);
-    expect(runs.slice(8, 12)).toEqual([2, 2, 2, 2]);
-    expect(blocks[4].frameIndex).toBe(0);
-    expect(blocks[4].frameT0).toBe(T0 + 60_000);
-    expect(blocks[8].frameT0).toBe(T0 + 120_000);
-    // the second run's frames equal that run's own whole-signal frames (padding restarts)
-    const run1 = blocks.filter((x) => x.run === 1);
-    const want = melPowerFrames(noise(8000, 0.2, 2), 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000 });
-    const got = concatMel(run1);
-    for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want.data[i], 4);
+    // Each run: its 4 chunks, then one block with an empty chunk carrying its last frames.
+    expect(runs).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(blocks[4].chunk.samples.length).toBe(0);
+    expect(blocks[5].frameIndex).toBe(0);
+    expect(blocks[5].frameT0).toBe(T0 + 60_000);
+    expect(blocks[10].frameT0).toBe(T0 + 120_000);
+    // every run's frames equal that run's own whole-signal frames (padding at both ends)
+    for (const [run, seed] of [[0, 1], [1, 2], [2, 3]]) {
+      const want = melPowerFrames(noise(8000, 0.2, seed), 16000, { nFft: 1024, hop: 256, nMels: 40, fmax: 8000 });
+      const got = concatMel(blocks.filter((x) => x.run === run));
+      expect(got.length).toBe(want.data.length);
+      for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want.data[i], 4);
+    }
   });
 
   it('keeps stations apart', async () => {

@@ -42,24 +42,63 @@ describe('resampleTo', () => {
     expect(Array.from(cat)).toEqual(Array.from(resample(x, 48000, 16000)));
   });
 
-  it('restarts a station on a seq jump or a rate change; other stations are unaffected', async () => {
+  it('restarts a station on a seq jump or a rate change, skipping an output seq; other stations are unaffected', async () => {
     const a1 = chunks(noise(9600, 0.2, 1), 48000, 4800, { station: 'a' });
     const a2 = chunks(noise(9600, 0.2, 2), 48000, 4800, { station: 'a', t0: T0 + 10_000, seq0: 5 });
     const a3 = chunks(noise(4410, 0.2, 3), 44100, 4410, { station: 'a', t0: T0 + 20_000, seq0: 7 });
     const b = chunks(noise(16000, 0.2, 4), 16000, 4000, { station: 'b' });
     const out = await lastValueFrom(from([...a1, b[0], ...a2, b[1], ...a3, b[2], b[3]]).pipe(resampleTo(16000), toArray()));
     const a = out.filter((c) => c.station === 'a');
-    const firstOfRun2 = a.find((c) => c.seq === 5)!;
-    expect(firstOfRun2.t0).toBe(T0 + 10_000);
-    const firstOfRun3 = a.find((c) => c.seq === 7)!;
-    expect(firstOfRun3.t0).toBe(T0 + 20_000);
+    const i2 = a.findIndex((c) => c.t0 >= T0 + 10_000);
+    expect(a[i2].t0).toBe(T0 + 10_000);
+    expect(a[i2].seq).toBe(a[i2 - 1].seq + 2); // the break is visible downstream
+    const i3 = a.findIndex((c) => c.t0 >= T0 + 20_000);
+    expect(a[i3].t0).toBe(T0 + 20_000);
+    expect(a[i3].seq).toBe(a[i3 - 1].seq + 2);
+    // run 1 was flushed (its full 0.2 s came out) before run 2 began
+    expect(a.slice(0, i2).reduce((n, c) => n + c.samples.length, 0)).toBe(3200);
     // run 2 output equals that run resampled on its own (the filter restarted)
-    const run2 = a.filter((c) => c.seq === 5 || c.seq === 6).flatMap((c) => Array.from(c.samples));
-    const alone = resample(noise(9600, 0.2, 2), 48000, 16000);
-    expect(run2).toEqual(Array.from(alone.subarray(0, run2.length)));
+    const run2 = a.slice(i2, i3).flatMap((c) => Array.from(c.samples));
+    expect(run2).toEqual(Array.from(resample(noise(9600, 0.2, 2), 48000, 16000)));
     // 16 kHz station b passes through untouched
     const bOut = out.filter((c) => c.station === 'b');
     expect(bOut.map((c) => c.samples)).toEqual(b.map((c) => c.samples));
+  });
+
+  it('starts a new run when t0 jumps though seq runs on (a folder of recordings with time between them)', async () => {
+    const first = chunks(noise(9600, 0.2, 1), 48000, 4800, { file: 'a.wav' });
+    const second = chunks(noise(9600, 0.2, 2), 48000, 4800, { t0: T0 + 60_000, seq0: 2, file: 'b.wav' });
+    const out = await lastValueFrom(from([...first, ...second]).pipe(resampleTo(16000), toArray()));
+    const i = out.findIndex((c) => c.t0 >= T0 + 60_000);
+    expect(out[i].t0).toBe(T0 + 60_000);
+    expect(out[i].origin).toEqual({ file: 'b.wav', offsetS: 0 });
+    expect(out[i].seq).toBe(out[i - 1].seq + 2);
+  });
+
+  it('never lets a chunk straddle two files of one continuous run', async () => {
+    // b.wav starts exactly where a.wav ends: one run, two origins.
+    const x = noise(96000, 0.2, 9);
+    const input = [
+      ...chunks(x.subarray(0, 9600), 48000, 3000, { file: 'a.wav' }),
+      ...chunks(x.subarray(9600), 48000, 3000, { t0: T0 + 200, seq0: 4, file: 'b.wav' }),
+    ];
+    const out = await lastValueFrom(from(input).pipe(resampleTo(16000), toArray()));
+    expect(out.every((c, k) => k === 0 || c.seq === out[k - 1].seq + 1)).toBe(true); // no break
+    let o = 0;
+    for (const c of out) {
+      const tS = o / 16000;
+      if (c.samples.length > 0) {
+        const file = tS < 0.2 - 1e-9 ? 'a.wav' : 'b.wav';
+        expect(c.origin?.file).toBe(file);
+        expect(c.origin?.offsetS).toBeCloseTo(file === 'a.wav' ? tS : tS - 0.2, 9);
+        // its last sample lies in the same file
+        const lastS = (o + c.samples.length - 1) / 16000;
+        expect(lastS < 0.2 - 1e-9 ? 'a.wav' : 'b.wav').toBe(file);
+      }
+      o += c.samples.length;
+    }
+    const cat = out.flatMap((c) => Array.from(c.samples));
+    expect(cat).toEqual(Array.from(resample(x, 48000, 16000)));
   });
 
   it('rejects a bad target rate', () => {
