@@ -55,6 +55,13 @@ function confusionTable(m: Metrics): string {
     ...idx.map((i) => `| ${labels[i]} | ${idx.map((j) => (matrix[i][j] ? String(matrix[i][j]) : '·')).join(' | ')} |`)].join('\n');
 }
 
+/** Tape ids as they are; clips without a tape (each its own recording) by file name. */
+function shortGroups(gs: readonly string[]): string {
+  const files = gs.filter((g) => g.includes('/'));
+  const tapes = gs.filter((g) => !g.includes('/'));
+  return [...tapes, ...(files.length > 0 ? [`${files.length} recordings (${files.map((f) => f.split('/').pop()).join(', ')})`] : [])].join(', ');
+}
+
 export function renderCard(c: CardInput): string {
   const s = c.stream;
   const lines: string[] = [];
@@ -62,16 +69,16 @@ export function renderCard(c: CardInput): string {
   lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');
-  lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; best epoch ${c.bestEpoch} of ${c.epochs} run (early stopping on validation macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');
+  lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; best epoch ${c.bestEpoch} of ${c.epochs} run (early stopping on the validation score: mean of the tape-disjoint clip macro-F1 and the held-out window macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');
   lines.push('```json', JSON.stringify(c.cfg), '```', '');
   lines.push('## Data', '');
   lines.push(`Manifests: ${c.manifests.map((m) => `\`${m}\``).join(', ')}. ${c.nTrainClips} training clips, ${c.nValClips} validation clips. Continuous recordings used for training (call windows and call-free background windows): ${c.trainedOnRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}; held out for validation and the streaming check: ${c.heldOutRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}.`, '');
-  lines.push('Training examples per label (after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to 2–11 kHz recorder rates, time masking):', '');
+  lines.push('Training examples per label (after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to 2–11 kHz recorder rates, time masking; and in every epoch a random smooth recorder frequency response (±4 dB/k on cepstral coefficients 1–6)):', '');
   lines.push('| label | examples |', '|---|---|', ...Object.entries(c.trainCounts).sort().map(([l, n]) => `| ${l} | ${n} |`), '');
   lines.push('## Split', '');
   lines.push('Seeded split by recording tape (`tape_id`; clips naming two tapes merge them), about 25 % of each species\' clips in validation; no tape on both sides. Continuous recordings are split by file.', '');
   lines.push('| species | training tapes | validation tapes |', '|---|---|---|',
-    ...Object.entries(c.groupsPerSpecies).sort().map(([sp, g]) => `| ${sp} | ${g.train.join(', ')} | ${g.val.join(', ') || '—'} |`), '');
+    ...Object.entries(c.groupsPerSpecies).sort().map(([sp, g]) => `| ${sp} | ${shortGroups(g.train)} | ${shortGroups(g.val) || '—'} |`), '');
   if (c.sameTapeSpecies.length > 0) {
     lines.push(`**Single-tape species: ${c.sameTapeSpecies.join(', ')}.** All their clips come from one tape (after merging), so no tape-disjoint validation is possible: a quarter of their clips is validated against a model trained on the other clips of the same tape. Those numbers are reported apart below and say little about new recordings.`, '');
   }

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureConfig } from '../streams/types.ts';
+// Registers the custom layers (TimeMeanNormalization) so saved models using them load.
+import './architectures.ts';
 
 export interface ClassifierMeta {
   readonly name: string;

@@ -15,7 +15,7 @@ import { defaultFeatureConfig } from './feature-config.ts';
 import { readManifests, missingClips, type Clip } from './manifest.ts';
 import { classificationMetrics, type Metrics } from './metrics.ts';
 import { UNKNOWN } from './classifier.ts';
-import { seededRandom, shuffleInPlace } from './random.ts';
+import { gaussian, seededRandom, shuffleInPlace } from './random.ts';
 import { groupSplit, type SplitResult } from './split.ts';
 import { useWasmBackend } from './wasm-backend.ts';
 
@@ -49,6 +49,8 @@ export interface EpochLog {
   readonly loss: number;
   readonly valAccuracy: number;
   readonly valMacroF1: number;
+  /** Selection score: mean of tape-disjoint clip macro-F1 and held-out window macro-F1. */
+  readonly score: number;
   readonly seconds: number;
 }
 
@@ -100,7 +102,7 @@ export async function predictProbs(model: tf.LayersModel, xs: readonly Float32Ar
   const out: Float32Array[] = [];
   for (let i = 0; i < xs.length; i += 256) {
     const x = toTensor(xs.slice(i, i + 256), cfg, norm);
-    const p = model.predict(x) as tf.Tensor;
+    const p = model.apply(x, { training: false }) as tf.Tensor;
     const d = (await p.data()) as Float32Array;
     x.dispose(); p.dispose();
     for (let b = 0; b * k < d.length; b++) out.push(d.slice(b * k, (b + 1) * k));
@@ -134,6 +136,21 @@ export function calibrateThreshold(probs: readonly Float32Array[], truth: readon
     if (score > bestScore + 1e-9) { bestScore = score; best = t; }
   }
   return Math.round(best * 1000) / 1000;
+}
+
+/**
+ * Random recorder frequency responses, per example: a smooth gain curve over the mel bands,
+ * g(m) = Σₖ aₖ·cos(πk(m+½)/M) with aₖ ~ N(0, (4 dB / k)²), k = 1…6. A filter multiplies power, so
+ * it adds g to every frame's log-mel, and through the orthonormal DCT adds aₖ·√(M/2) to MFCC k
+ * alone, the same in every frame. Returned already divided by the normalisation std.
+ */
+export function channelOffsets(n: number, nMels: number, nMfcc: number, std: readonly number[], r: () => number): Float32Array {
+  const out = new Float32Array(n * nMfcc);
+  const scale = Math.sqrt(nMels / 2);
+  for (let i = 0; i < n; i++) {
+    for (let k = 1; k <= Math.min(6, nMfcc - 1); k++) out[i * nMfcc + k] = (gaussian(r) * (4 / k) * scale) / std[k];
+  }
+  return out;
 }
 
 async function mapSeq<T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> {
@@ -201,11 +218,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const history: EpochLog[] = [];
     let best = -1, bestEpoch = 0, bestWeights: tf.Tensor[] | null = null;
     const valTruth = val.map((e) => e.label);
+    // Model selection weighs the two things validation can tell apart: species on unseen tapes
+    // (clips) and calls vs. ocean noise on unseen recordings (windows), equally.
+    const isDisjointClip = val.map((e) => e.kind === 'clip' && !e.sameTape);
+    const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
       const order = shuffleInPlace([...trainEx.keys()], r);
       const idx = tf.tensor1d(order, 'int32');
-      const xs = tf.gather(xAll, idx), ys = tf.gather(yAll, idx);
+      const eq = tf.tensor3d(channelOffsets(order.length, cfg.nMels, cfg.nMfcc, norm.std, r), [order.length, 1, cfg.nMfcc]);
+      const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq)), ys = tf.gather(yAll, idx);
+      eq.dispose();
       idx.dispose();
       const batches = Math.ceil(trainEx.length / bs);
       const h = await model.fit(xs, ys, {
@@ -214,16 +237,20 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       });
       xs.dispose(); ys.dispose();
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
-      const m = classificationMetrics(valTruth, probs.map((p) => labels[argmax(p)]), labels);
-      const e: EpochLog = { epoch, loss: Number(h.history.loss[0]), valAccuracy: m.accuracy, valMacroF1: m.macro_f1, seconds: (Date.now() - t0) / 1000 };
+      const top = probs.map((p) => labels[argmax(p)]);
+      const m = classificationMetrics(valTruth, top, labels);
+      const part = (keep: boolean[]): number | null => (keep.some(Boolean) ? classificationMetrics(valTruth.filter((_, i) => keep[i]), top.filter((_, i) => keep[i]), labels).macro_f1 : null);
+      const parts = [part(isDisjointClip), part(isWindow)].filter((x): x is number => x !== null);
+      const score = parts.length > 0 ? parts.reduce((a, b) => a + b, 0) / parts.length : m.macro_f1;
+      const e: EpochLog = { epoch, loss: Number(h.history.loss[0]), valAccuracy: m.accuracy, valMacroF1: m.macro_f1, score, seconds: (Date.now() - t0) / 1000 };
       history.push(e);
       o.onEpoch?.(e);
-      if (m.macro_f1 > best) {
-        best = m.macro_f1; bestEpoch = epoch;
+      if (score > best) {
+        best = score; bestEpoch = epoch;
         bestWeights?.forEach((w) => w.dispose());
         bestWeights = model.getWeights().map((w) => w.clone());
       } else if (epoch - bestEpoch >= (o.patience ?? 8)) {
-        log(`early stop at epoch ${epoch}: no better validation macro-F1 since epoch ${bestEpoch}`);
+        log(`early stop at epoch ${epoch}: no better validation score since epoch ${bestEpoch}`);
         break;
       }
     }

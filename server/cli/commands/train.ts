@@ -60,7 +60,7 @@ export function register(program: Command): void {
           bar.update(b);
         },
         onEpoch: (e) => {
-          const status = `loss ${e.loss.toFixed(3)} val acc ${(100 * e.valAccuracy).toFixed(1)} % macro-F1 ${e.valMacroF1.toFixed(3)} (${e.seconds.toFixed(0)} s)`;
+          const status = `loss ${e.loss.toFixed(3)} val acc ${(100 * e.valAccuracy).toFixed(1)} % macro-F1 ${e.valMacroF1.toFixed(3)} score ${e.score.toFixed(3)} (${e.seconds.toFixed(0)} s)`;
           if (barEpoch > 0) { bar.update({ status }); bar.stop(); barEpoch = 0; }
           // Without a terminal the bar draws nothing: keep one line per epoch in the log.
           if (!process.stderr.isTTY) process.stderr.write(`epoch ${e.epoch}: ${status}\n`);
