@@ -47,6 +47,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((res) => {
+    const srv = createServer();
+    srv.once('error', () => res(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => res(true)));
+  });
+}
+
+/**
+ * A free port on 127.0.0.1 below the kernel's ephemeral range (32768+), so that while an influxd
+ * is stopped (tests kill and restart it on the same port) no socket elsewhere is handed its port.
+ */
+export async function freeServerPort(): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portIsFree(port)) return port;
+  }
+  return freePort();
+}
+
 export function influxdConfig(dir: string, port: number, rpcPort: number, auth = false): string {
   const q = (p: string): string => JSON.stringify(p);
   return `reporting-disabled = true
@@ -95,7 +115,9 @@ bind-address = "127.0.0.1:${rpcPort}"
 `;
 }
 
-async function waitForPing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+class PortTakenError extends Error {}
+
+async function waitForPing(url: string, conf: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   child.once('exit', () => { exited = true; });
@@ -103,8 +125,16 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
     if (exited) throw new Error(`influxd exited during start-up (see its log)`);
     try {
       const r = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(500) });
-      if (r.status === 204) return;
-    } catch { /* not up yet */ }
+      if (r.status === 204) {
+        // Someone answers: make sure it is this influxd and not another one that took the port.
+        const vars = (await (await fetch(`${url}/debug/vars`, { signal: AbortSignal.timeout(2000) })).json()) as { cmdline?: unknown };
+        if (Array.isArray(vars.cmdline) && vars.cmdline.includes(conf)) return;
+        throw new PortTakenError(`${url} is answered by another influxd (${JSON.stringify(vars.cmdline)})`);
+      }
+    } catch (err) {
+      if (err instanceof PortTakenError) throw err;
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`influxd did not answer ${url}/ping within ${timeoutMs} ms`);
@@ -113,8 +143,9 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
 export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
   const dir = resolve(opts.dir);
   mkdirSync(dir, { recursive: true });
-  const port = opts.port ?? (await freePort());
-  const rpcPort = opts.rpcPort ?? (await freePort());
+  const port = opts.port ?? (await freeServerPort());
+  let rpcPort = opts.rpcPort ?? (await freeServerPort());
+  while (rpcPort === port) rpcPort = await freeServerPort();
   const conf = join(dir, 'influxd.conf');
   writeFileSync(conf, influxdConfig(dir, port, rpcPort, opts.auth === true));
   const log = openSync(join(dir, 'influxd.log'), 'a');
@@ -126,7 +157,7 @@ export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
-    await waitForPing(url, child, opts.startTimeoutMs ?? 15_000);
+    await waitForPing(url, conf, child, opts.startTimeoutMs ?? 15_000);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}; log: ${join(dir, 'influxd.log')}`);
