@@ -1,6 +1,6 @@
 // Shared by `replay` and `listen`: run one station's pipeline on a source to its end (or a time
 // limit), printing JSON lines, and summarise on stderr.
-import { Observable, take, takeUntil, timer } from 'rxjs';
+import { fromEvent, Observable, take, takeUntil, timer } from 'rxjs';
 import { defaultFeatureConfig } from '../../models/feature-config.ts';
 import { stationPipeline, type StationOptions } from '../../streams/station.ts';
 import type { Detection, FeatureConfig, PcmChunk, SourceContext, WindowClassifier } from '../../streams/types.ts';
@@ -20,6 +20,8 @@ export interface RunStationOptions {
   readonly forS?: number;
   readonly minConfidence?: number;
   readonly restart: boolean;
+  /** Stops the run (Ctrl-C): the summary is still printed. */
+  readonly signal?: AbortSignal;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
@@ -67,6 +69,7 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
 
   let pipeline = stationPipeline(stationOpts);
   if (opts.forS !== undefined) pipeline = pipeline.pipe(takeUntil(timer(opts.forS * 1000).pipe(take(1))));
+  if (opts.signal) pipeline = pipeline.pipe(takeUntil(fromEvent(opts.signal, 'abort').pipe(take(1))));
 
   return new Promise((resolve, reject) => {
     pipeline.subscribe({

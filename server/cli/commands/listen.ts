@@ -7,6 +7,8 @@ import { archiveSource } from '../../../streams/sources/archive.ts';
 import { openSource, parseSource } from '../../../streams/sources/parse-source.ts';
 import type { PcmChunk, SourceContext, SourceEvent } from '../../../streams/types.ts';
 import { parsePositive } from '../parse.ts';
+import { loadModelOption } from '../load-model.ts';
+import { runStation } from '../run-station.ts';
 
 export interface ListenOutput {
   readonly json: boolean;
@@ -79,15 +81,45 @@ export function listenSource(spec: string, ctx: SourceContext): Observable<PcmCh
 export function register(program: Command): void {
   program
     .command('listen')
-    .description('listen to a source and print one line per chunk (status, gaps and clock events on stderr)')
+    .description('listen to a live source and print one line per detection, as replay does (status, gaps and clock events on stderr)')
     .argument('<source>', 'http(s)://…[.m3u8] | orcasound:<base-url> | tcp://host:port | ws://host:port/path | portaudio:<device> | file or folder')
     .option('--for <seconds>', 'stop after this many seconds')
     .option('--json', 'one JSON object per line')
     .option('--station <id>', 'station id', 'listen')
-    .action(async (spec: string, o: { for?: string; json?: boolean; station: string }) => {
+    .option('--chunks', 'print one line per audio chunk (level, time) instead of running the pipeline')
+    .option('--windows', 'print every window with its top species, not only detections')
+    .option('--events', 'also cut energy events, not only sliding windows')
+    .option('--model <dir>', 'model folder (default: the shipped model)')
+    .option('--no-model', 'no classification: print windows only')
+    .action(async (spec: string, o: { for?: string; json?: boolean; station: string; chunks?: boolean; windows?: boolean; events?: boolean; model?: string | boolean }) => {
       const json = Boolean(o.json);
       const ac = new AbortController();
       const forS = o.for === undefined ? null : parsePositive('--for', o.for);
+      if (!o.chunks) {
+        parseSource(spec); // a malformed spec fails here, before the model loads
+        const model = await loadModelOption(o.model);
+        const onSig = (): void => ac.abort();
+        process.once('SIGINT', onSig);
+        process.once('SIGTERM', onSig);
+        try {
+          await runStation({
+            station: o.station,
+            source: (ctx) => listenSource(spec, ctx),
+            model,
+            json,
+            windows: Boolean(o.windows),
+            events: Boolean(o.events),
+            ...(forS !== null ? { forS } : {}),
+            restart: true,
+            signal: ac.signal,
+          });
+        } finally {
+          process.off('SIGINT', onSig);
+          process.off('SIGTERM', onSig);
+          model?.dispose?.();
+        }
+        return;
+      }
       const output: ListenOutput = {
         json,
         out: (l) => {

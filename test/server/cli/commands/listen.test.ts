@@ -58,7 +58,7 @@ function hydromon(args: string[]): { done: Promise<{ code: number | null; out: s
 describe('hydromon listen', () => {
   it('prints one JSON line per chunk from a TCP pusher, status on stderr, and stops cleanly on SIGINT', async () => {
     const port = await freePort();
-    const run = hydromon(['listen', `tcp://127.0.0.1:${port}`, '--for', '60', '--json', '--station', 'b1']);
+    const run = hydromon(['listen', `tcp://127.0.0.1:${port}`, '--chunks', '--for', '60', '--json', '--station', 'b1']);
     const T = Date.UTC(2024, 5, 1, 12, 0, 0);
     const tone = toneStream({ freqHz: 440, sampleRate: 16000, frames: 10, startMs: T });
     const s = await dialRetry(port, 15_000);
@@ -78,9 +78,28 @@ describe('hydromon listen', () => {
     expect(events.some((e) => e.type === 'status' && e.state === 'live')).toBe(true);
   }, 30_000);
 
+  it('runs the station pipeline on a pusher and prints windows with the pusher\'s times', async () => {
+    const port = await freePort();
+    const run = hydromon(['listen', `tcp://127.0.0.1:${port}`, '--for', '60', '--json', '--no-model', '--station', 'b2']);
+    const T = Date.UTC(2024, 5, 1, 12, 0, 0);
+    // 50 frames of 0.1 s: 5 s of a 440 Hz tone.
+    const tone = toneStream({ freqHz: 440, sampleRate: 16000, frames: 50, startMs: T });
+    const s = await dialRetry(port, 15_000);
+    s.end(Buffer.concat([tone.header, ...tone.frames]));
+    const end = Date.now() + 15_000;
+    while (run.lines() < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    run.stop();
+    const { code, out, err } = await run.done;
+    expect(code).toBe(0);
+    const lines = out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { station: string; kind: string; start: string; duration_s: number });
+    expect(lines.slice(0, 3).map((l) => l.start)).toEqual(['2024-06-01T12:00:00.000Z', '2024-06-01T12:00:01.000Z', '2024-06-01T12:00:02.000Z']);
+    expect(lines.every((l) => l.station === 'b2' && l.kind === 'sliding')).toBe(true);
+    expect(err).toMatch(/b2: .* s of audio/);
+  }, 40_000);
+
   it('--for stops listening after that many seconds', async () => {
     const t = Date.now();
-    const { code, err } = await hydromon(['listen', 'tcp://127.0.0.1:0', '--for', '1']).done;
+    const { code, err } = await hydromon(['listen', 'tcp://127.0.0.1:0', '--chunks', '--for', '1']).done;
     expect(code).toBe(0);
     expect(Date.now() - t).toBeGreaterThan(1000);
     expect(err).toMatch(/\[listen\] connecting/);
