@@ -25,4 +25,9 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRoutesOptions> = async
       .slice(q.offset ?? 0, (q.offset ?? 0) + (q.limit ?? 100));
     return { from: q.from, to: q.to, source: 'live', items };
   });
+
+  /** Encounters seen live since the server started, whatever their time (replays of old recordings). */
+  app.get<{ Querystring: { limit?: number } }>('/encounters/recent', {
+    schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 2000, default: 100 }, token: { type: 'string' } }, additionalProperties: false } },
+  }, async (req) => ({ items: live.encounters.newestFirst().slice(0, req.query.limit ?? 100) }));
 };

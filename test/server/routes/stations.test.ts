@@ -43,5 +43,9 @@ describe('stations, health, alerts and encounters routes', () => {
     const lab = (await h.app.inject('/api/encounters?station=lab')).json();
     expect(lab.items.map((e: { id: string }) => e.id)).toEqual(['e1']);
     expect((await h.app.inject('/api/encounters?from=not-a-date')).statusCode).toBe(400);
+    // Live ones regardless of their time (a replay of June recordings in November).
+    await h.monitor.pushEncounter({ id: 'old', station: 'lab', species: 'Orcinus orca', start: 1000, end: 2000, count: 1, peakConfidence: 0.5 });
+    expect((await h.app.inject('/api/encounters')).json().items.map((e: { id: string }) => e.id)).not.toContain('old');
+    expect((await h.app.inject('/api/encounters/recent')).json().items.map((e: { id: string }) => e.id)).toEqual(['old', 'e2', 'e1']);
   });
 });
