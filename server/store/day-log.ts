@@ -17,13 +17,6 @@ export function dayOf(ms: number): string {
   return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Day names (YYYY-MM-DD) from the day of `from` to the day of `to - 1`, ascending. */
-export function daysBetween(from: number, to: number): string[] {
-  const out: string[] = [];
-  for (let d = Math.floor(from / DAY_MS); d * DAY_MS < to; d++) out.push(dayOf(d * DAY_MS));
-  return out;
-}
-
 interface Loaded<T> {
   offset: number;
   readonly byKey: Map<string, T>;
