@@ -131,7 +131,8 @@ export function startMonitor(deps: MonitorDeps): Monitor {
     counters.detections[st.id] = 0;
     counters.reconnects[st.id] = 0;
     counters.pendingWrites[st.id] = 0;
-    const spectro = new SpectrogramColumns(st.id, { columnsPerS: 8, floorDb: -110, ceilDb: -20, maxHz: deps.featureConfig.fmax });
+    // Mel power of real recordings sits between about −70 dB (quiet bands) and +10 dB (loud calls).
+    const spectro = new SpectrogramColumns(st.id, { columnsPerS: 8, floorDb: -80, ceilDb: 10, maxHz: deps.featureConfig.fmax });
     let ended!: () => void;
     endedPromises.push(new Promise<void>((r) => (ended = r)));
     const pipeline = stationPipeline({

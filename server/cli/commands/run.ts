@@ -48,7 +48,12 @@ export function register(program: Command): void {
         clips,
         clipsDir: cfg.clips === false ? null : cfg.clips.dir,
       });
-      const { app, url } = await startServer(monitor, { host: cfg.server.host, port: cfg.server.port, token: cfg.server.token });
+      const { app, url } = await startServer(monitor, {
+        host: cfg.server.host,
+        port: cfg.server.port,
+        token: cfg.server.token,
+        ...(cfg.clips === false ? {} : { clipPostRollS: cfg.clips.postRollS }),
+      });
       const where = cfg.store.influx ? `InfluxDB ${new URL(cfg.store.influx).origin}${new URL(cfg.store.influx).pathname}` : `embedded store in ${cfg.store.dataDir}`;
       process.stderr.write(
         `hydromon: ${monitor.stations().length} stations, model ${model?.name ?? 'none'}, ${where}\n` +
