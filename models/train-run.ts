@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { renderCard } from './card.ts';
+import { renderCard, type CardInput } from './card.ts';
 import { resampleCheck, streamCheck, type ResampleCheck, type StreamCheck } from './checks.ts';
 import type { Metrics } from './metrics.ts';
 import { saveClassifier } from './model-io.ts';
@@ -77,24 +77,40 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
       if (!g[side].includes(id)) g[side].push(id);
     }
   }
-  const baselines = (o.compare ?? []).filter((d) => existsSync(join(d, 'metrics.json'))).map((d) => {
-    const m = JSON.parse(readFileSync(join(d, 'metrics.json'), 'utf8')) as RunSummary;
-    return { arch: m.arch, params: m.params, accuracy: m.disjointTop.accuracy, macroF1: m.disjointTop.macro_f1, command: m.command };
-  });
+  const baselines = readBaselines(o.compare ?? []);
   const rel = (p: string): string => relative(projectRoot, p).startsWith('..') ? p : relative(projectRoot, p);
   const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold: res.threshold, bestEpoch: res.bestEpoch, disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
   writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
   const dataRoot = process.env.HYDROMON_DATA;
   const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
-  writeFileSync(join(o.out, 'MODEL_CARD.md'), renderCard({
+  const card: CardInput = {
     name, arch: o.arch, params, command: o.command, seed: o.seed, trainedAt: new Date().toISOString(), cfg: res.cfg,
     labels: res.labels, threshold: res.threshold, manifests: o.manifests.map(shown), trainCounts: res.trainCounts,
     nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
     bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
-  }));
+  };
+  // Kept beside the card so it can be re-rendered (e.g. with baselines trained later) without retraining.
+  writeFileSync(join(o.out, 'card.json'), JSON.stringify(card) + '\n');
+  writeFileSync(join(o.out, 'MODEL_CARD.md'), renderCard(card));
   res.model.dispose();
   tf.disposeVariables();
   return summary;
+}
+
+/** The headline numbers of other model folders (their metrics.json), for the card's comparison. */
+export function readBaselines(dirs: readonly string[]): CardInput['baselines'] {
+  return dirs.filter((d) => existsSync(join(d, 'metrics.json'))).map((d) => {
+    const m = JSON.parse(readFileSync(join(d, 'metrics.json'), 'utf8')) as RunSummary;
+    return { arch: m.arch, params: m.params, accuracy: m.disjointTop.accuracy, macroF1: m.disjointTop.macro_f1, command: m.command };
+  });
+}
+
+/** Re-renders a model folder's MODEL_CARD.md from its card.json, listing `compare` folders as baselines. */
+export function rerenderCard(dir: string, compare: readonly string[]): void {
+  const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as CardInput;
+  const next: CardInput = { ...card, baselines: [...card.baselines, ...readBaselines(compare)] };
+  writeFileSync(join(dir, 'card.json'), JSON.stringify(next) + '\n');
+  writeFileSync(join(dir, 'MODEL_CARD.md'), renderCard(next));
 }
