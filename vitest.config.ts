@@ -13,7 +13,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ['default'],
+    reporters: ['default', './test/summary-reporter.ts'],
     // Two projects: everything in Node as before, and the dashboard's Svelte components in jsdom
     // (they need the Svelte compiler and the browser build of svelte, which Node tests must not get).
     projects: [
