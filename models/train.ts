@@ -123,15 +123,17 @@ export function decide(probs: readonly Float32Array[], labels: readonly string[]
 
 /**
  * The threshold that maximises correct decisions on validation, where 'unknown' counts as right
- * for background windows (no detection is the right answer) and wrong for calls.
+ * for background windows (no detection is the right answer) and wrong for calls, and a species
+ * named on a background window (a false alarm a user would see) costs `falseAlarmCost` decisions.
  */
-export function calibrateThreshold(probs: readonly Float32Array[], truth: readonly string[], labels: readonly string[]): number {
-  let best = 0, bestScore = -1;
+export function calibrateThreshold(probs: readonly Float32Array[], truth: readonly string[], labels: readonly string[], falseAlarmCost = 2): number {
+  let best = 0, bestScore = -Infinity;
   for (let t = 0.2; t <= 0.951; t += 0.025) {
     const pred = decide(probs, labels, t);
     let score = 0;
     pred.forEach((p, i) => {
       if (p === truth[i] || (truth[i] === BACKGROUND && p === UNKNOWN)) score++;
+      else if (truth[i] === BACKGROUND && p !== BACKGROUND && p !== UNKNOWN) score -= falseAlarmCost;
     });
     if (score > bestScore + 1e-9) { bestScore = score; best = t; }
   }
