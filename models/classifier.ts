@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { FeatureConfig, Prediction, WindowClassifier } from '../streams/types.ts';
 import { defaultFeatureConfig, featureConfigDiff } from './feature-config.ts';
+import { tcnForward } from './fast-forward.ts';
 import { loadSaved } from './model-io.ts';
 import { projectRoot } from './paths.ts';
 import { useWasmBackend } from './wasm-backend.ts';
@@ -25,16 +26,19 @@ export interface Classifier {
 
 /** Standardises each coefficient with the training statistics, into one [B·T·n] buffer. */
 export function normaliseBatch(batch: readonly Float32Array[], cfg: FeatureConfig, mean: readonly number[], std: readonly number[]): Float32Array {
-  const n = cfg.nMfcc, dim = cfg.frames * n;
+  const n = cfg.nMfcc, T = cfg.frames, dim = T * n;
+  const mu = Float32Array.from(mean);
+  const inv = Float32Array.from(std, (s) => 1 / s);
   const out = new Float32Array(batch.length * dim);
-  batch.forEach((x, b) => {
-    if (x.length !== dim) throw new Error(`classifier: input ${b} has ${x.length} values, expected ${cfg.frames}×${n} = ${dim}`);
+  for (let b = 0; b < batch.length; b++) {
+    const x = batch[b];
+    if (x.length !== dim) throw new Error(`classifier: input ${b} has ${x.length} values, expected ${T}×${n} = ${dim}`);
+    // frame by frame, coefficient innermost: no division or modulo per value
     const o = b * dim;
-    for (let i = 0; i < dim; i++) {
-      const j = i % n;
-      out[o + i] = (x[i] - mean[j]) / std[j];
+    for (let t = 0; t < dim; t += n) {
+      for (let j = 0; j < n; j++) out[o + t + j] = (x[t + j] - mu[j]) * inv[j];
     }
-  });
+  }
   return out;
 }
 
@@ -54,13 +58,14 @@ export async function loadClassifier(dir: string = defaultModelDir()): Promise<S
   }
   const { model, labels, featureConfig, meta } = saved;
   let disposed = false;
+  const fast = tcnForward(model);
+  const forward = fast ? fast.forward : (x: tf.Tensor3D): tf.Tensor2D => model.apply(x, { training: false }) as tf.Tensor2D;
   const predictBatch = (batch: readonly Float32Array[]): Prediction[] => {
     if (disposed) throw new Error(`classifier ${meta.name}: used after dispose()`);
     if (batch.length === 0) return [];
     const flat = normaliseBatch(batch, featureConfig, meta.norm.mean, meta.norm.std);
-    // apply() rather than predict(): predict slices the batch into 32s and costs ~15 ms of
-    // bookkeeping per call, which dominated single-window latency.
-    const p = tf.tidy(() => (model.apply(tf.tensor3d(flat, [batch.length, featureConfig.frames, featureConfig.nMfcc]), { training: false }) as tf.Tensor).dataSync() as Float32Array);
+    // Not model.predict(): it slices the batch into 32s and costs ~15 ms of bookkeeping per call.
+    const p = tf.tidy(() => forward(tf.tensor3d(flat, [batch.length, featureConfig.frames, featureConfig.nMfcc])).dataSync() as Float32Array);
     const k = labels.length;
     return batch.map((_, b) => {
       const row = p.slice(b * k, (b + 1) * k);
@@ -78,7 +83,7 @@ export async function loadClassifier(dir: string = defaultModelDir()): Promise<S
     predictBatch,
     predict: async (batch) => predictBatch(batch),
     dispose() {
-      if (!disposed) model.dispose();
+      if (!disposed) { fast?.dispose(); model.dispose(); }
       disposed = true;
     },
   };

@@ -1,0 +1,30 @@
+// The fused inference path must give the layers graph's probabilities.
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { buildArch, type ArchName } from '../../models/architectures.ts';
+import { tcnForward } from '../../models/fast-forward.ts';
+import { useWasmBackend } from '../../models/wasm-backend.ts';
+
+describe('tcnForward', () => {
+  it.each(['tcn', 'tcn-cmn'] as ArchName[])('matches model.apply for %s after some training (batch-norm statistics moved)', async (arch) => {
+    await useWasmBackend();
+    const model = buildArch(arch, { frames: 16, nMfcc: 12, nClasses: 4, seed: 2 });
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+    const x = tf.add(tf.mul(tf.randomNormal([24, 16, 12], 0, 1, 'float32', 5), 3), 1) as tf.Tensor3D;
+    const y = tf.oneHot(tf.tensor1d([...Array(24).keys()].map((i) => i % 4), 'int32'), 4);
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    const fast = tcnForward(model);
+    expect(fast).not.toBeNull();
+    const a = (model.apply(x, { training: false }) as tf.Tensor).dataSync();
+    const b = fast!.forward(x).dataSync();
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-4);
+    fast!.dispose();
+  });
+  it('declines other architectures', async () => {
+    await useWasmBackend();
+    expect(tcnForward(buildArch('seed-cnn', { frames: 16, nMfcc: 12, nClasses: 3, seed: 1 }))).toBeNull();
+    expect(tcnForward(buildArch('dense-baseline', { frames: 16, nMfcc: 12, nClasses: 3, seed: 1 }))).toBeNull();
+  });
+});
