@@ -17,7 +17,8 @@ export const HOURLY_CQ = 'detection_hourly';
 export interface InfluxStoreOptions {
   /** Default: env HYDROMON_INFLUX_URL, else http://127.0.0.1:8086/hydromon */
   readonly url?: string;
-  /** InfluxQL duration of the retention policy (default 365d). */
+  /** InfluxQL duration of the retention policy (default INF: replayed archives carry their
+   *  original, often years-old, timestamps, and InfluxDB refuses points older than the policy). */
   readonly retention?: string;
   /** Write batching (default 5000 points or 1000 ms). */
   readonly batch?: Partial<BatcherOptions>;
@@ -88,7 +89,7 @@ export class InfluxStore implements DetectionStore, LineSink {
   constructor(opts: InfluxStoreOptions = {}) {
     const env = opts.env ?? process.env;
     this.target = parseInfluxUrl(opts.url ?? env.HYDROMON_INFLUX_URL ?? DEFAULT_INFLUX_URL, env);
-    this.retention = opts.retention ?? '365d';
+    this.retention = opts.retention ?? 'INF';
     if (!/^\d+[smhdw]$|^INF$/i.test(this.retention)) {
       throw new Error(`InfluxDB retention "${this.retention}" is not a duration like 365d, 52w or INF`);
     }

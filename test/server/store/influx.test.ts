@@ -21,7 +21,8 @@ describe('InfluxStore against a real influxd', () => {
     };
     expect(await q('SHOW DATABASES')).toContain('schema_t');
     const rps = await q('SHOW RETENTION POLICIES ON schema_t');
-    expect(rps).toContain('"hydromon","8760h0m0s"');
+    // INF by default: replayed archives keep their original (old) timestamps.
+    expect(rps).toContain('"hydromon","0s"');
     expect(await q('SHOW CONTINUOUS QUERIES')).toContain('detection_hourly');
     await s.close();
   });

@@ -23,8 +23,8 @@ function spoolDir(): string {
   return d;
 }
 
-function influx(name: string): InfluxStore {
-  return createInfluxStore(`${db.url}/${name}`, { writeTimeoutMs: 1000, batch: { maxItems: 50, maxDelayMs: 10 } });
+function influx(name: string, retention?: string): InfluxStore {
+  return createInfluxStore(`${db.url}/${name}`, { writeTimeoutMs: 1000, batch: { maxItems: 50, maxDelayMs: 10 }, ...(retention ? { retention } : {}) });
 }
 
 async function countIn(name: string): Promise<{ total: number; distinct: number }> {
@@ -117,7 +117,7 @@ describe('spooled store with a real influxd', () => {
   it('sets refused points aside instead of retrying them forever, and only those', async () => {
     const dir = spoolDir();
     const events: SpoolEvent[] = [];
-    const inner = influx('reject_t');
+    const inner = influx('reject_t', '365d');
     const store = spooled(inner, { dir, onEvent: (e) => events.push(e) });
     // A point older than the retention policy (365 d) is refused (400 partial write); the rest land.
     const ancient = det(1, { start: Date.UTC(1990, 0, 1), end: Date.UTC(1990, 0, 1) + 1000 });
