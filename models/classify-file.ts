@@ -15,10 +15,11 @@ export interface FileClassification {
 
 export async function classifyFile(file: string, modelDir?: string, topN = 3): Promise<FileClassification> {
   await initDsp();
+  // Read first: a missing or broken file fails with its own message before the model loads.
+  const a = await readMono(file);
+  if (a.samples.length === 0) throw new Error(`${file}: no samples`);
   const clf = await loadClassifier(modelDir);
   try {
-    const a = await readMono(file);
-    if (a.samples.length === 0) throw new Error(`${file}: no samples`);
     const [p] = await clf.predict([featuresOf(a.samples, a.sampleRate, clf.featureConfig)]);
     const probs = p.probs ?? new Float32Array(clf.labels.length);
     const top = clf.labels.map((label, j) => ({ label, probability: probs[j] })).sort((x, y) => y.probability - x.probability).slice(0, topN);
