@@ -78,6 +78,8 @@ export const storeSchema = z
   .object({
     /** http://host:8086/<database>; HYDROMON_INFLUX_URL overrides. Absent: the embedded store. */
     influx: z.url({ protocol: /^https?$/ }).optional(),
+    /** InfluxDB retention policy duration (e.g. 365d, 52w); default INF, since replayed archives carry old times. */
+    retention: z.string().regex(/^\d+[smhdw]$|^INF$/i, 'a duration like 365d, 52w or INF').optional(),
     dataDir: z.string().default('./data'),
   })
   .strict();

@@ -37,7 +37,7 @@ export function register(program: Command): void {
       }
       const model = await loadModelOption(typeof o.model === 'string' ? o.model : o.model === false ? false : cfg.model);
       mkdirSync(cfg.store.dataDir, { recursive: true });
-      const store = openStore({ influxUrl: cfg.store.influx, dataDir: cfg.store.dataDir });
+      const store = openStore({ influxUrl: cfg.store.influx, dataDir: cfg.store.dataDir, ...(cfg.store.retention ? { influx: { retention: cfg.store.retention } } : {}) });
       const clips = cfg.clips === false ? null : openClipWriter({ dir: cfg.clips.dir, preRollS: cfg.clips.preRollS, postRollS: cfg.clips.postRollS, maxAgeDays: cfg.clips.maxAgeDays, maxBytes: cfg.clips.maxBytes });
       const monitor = startMonitor({
         config: cfg,
