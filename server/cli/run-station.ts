@@ -22,6 +22,8 @@ export interface RunStationOptions {
   readonly restart: boolean;
   /** Stops the run (Ctrl-C): the summary is still printed. */
   readonly signal?: AbortSignal;
+  /** Every detection also goes here (a store); awaited before the run resolves. */
+  readonly onDetection?: (d: Detection) => Promise<void>;
   readonly out?: (line: string) => void;
   readonly err?: (line: string) => void;
 }
@@ -48,6 +50,8 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
   let first: number | null = null;
   const bySpecies: Record<string, number> = {};
   const began = Date.now();
+  const writes: Promise<void>[] = [];
+  let writeError: Error | null = null;
 
   const stationOpts: StationOptions = {
     station: opts.station,
@@ -82,6 +86,11 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
           detections++;
           bySpecies[d.species] = (bySpecies[d.species] ?? 0) + 1;
           if (!opts.windows) print(detectionLine(d, first ?? d.start));
+          if (opts.onDetection) {
+            writes.push(opts.onDetection(d).catch((e: unknown) => {
+              writeError ??= e instanceof Error ? e : new Error(String(e));
+            }));
+          }
         } else if (e.type === 'source') {
           const ev = e.event;
           if (ev.type === 'error') err(`${ev.station}: ${ev.message}`);
@@ -92,7 +101,9 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
         }
       },
       error: (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))),
-      complete: () => {
+      complete: async () => {
+        await Promise.all(writes);
+        if (writeError) err(`${opts.station}: storing detections failed: ${(writeError as Error).message}`);
         const wallS = (Date.now() - began) / 1000;
         const audioS = audioSamples / audioRate;
         const summary: RunSummary = { windows, detections, audioS, wallS, bySpecies };

@@ -3,6 +3,8 @@ import { archiveSource } from '../../../streams/sources/archive.ts';
 import { loadModelOption } from '../load-model.ts';
 import { runStation } from '../run-station.ts';
 import { parseSpeed } from '../parse.ts';
+import { openStore } from '../../store/open.ts';
+import type { DetectionStore } from '../../store/types.ts';
 
 export function register(program: Command): void {
   program
@@ -20,9 +22,14 @@ export function register(program: Command): void {
     .option('--loop', 'start again at the end')
     .option('--model <dir>', 'model folder (default: the shipped model)')
     .option('--no-model', 'no classification: print windows only')
+    .option('--influx <url>', 'also store detections in InfluxDB, e.g. http://127.0.0.1:8086/hydromon (or HYDROMON_INFLUX_URL; credentials from HYDROMON_INFLUX_USER/PASSWORD)')
+    .option('--store', 'also store detections in the embedded store (--data) when no InfluxDB is given')
+    .option('--data <dir>', 'data folder (embedded store, InfluxDB spool)', './data')
     .action(async (path: string, o: Record<string, string | boolean | undefined>) => {
       const model = await loadModelOption(o.model as string | boolean | undefined);
       const speed = parseSpeed(String(o.speed));
+      const influx = typeof o.influx === 'string' ? o.influx : process.env.HYDROMON_INFLUX_URL || undefined;
+      const store: DetectionStore | null = influx || o.store ? openStore({ influxUrl: influx, dataDir: String(o.data) }) : null;
       await runStation({
         station: String(o.station),
         source: (ctx) => archiveSource({ station: ctx.station, path, speed, loop: Boolean(o.loop), report: ctx.report }),
@@ -34,7 +41,9 @@ export function register(program: Command): void {
         hopS: Number(o.hop),
         minConfidence: Number(o.minConfidence),
         restart: false,
+        ...(store ? { onDetection: (d) => store.writeDetections([d]) } : {}),
       });
+      await store?.close();
       model?.dispose?.();
     });
 }

@@ -78,6 +78,21 @@ describe('hydromon replay', () => {
   const narw = join(data, 'narw-dclde', 'narw');
   const has = existsSync(narw);
   if (!has) console.warn(`skipping the right-whale folder replay: ${narw} not found (set HYDROMON_DATA)`);
+  const orca = join(data, 'killer-whale-srkw', 'S_1.wav');
+  it.skipIf(!existsSync(orca))('names a known killer-whale call with the shipped model and stores the detections', async () => {
+    const store = join(dir, 'store');
+    const r = await hydromon(['replay', orca, '--json', '--speed', 'max', '--store', '--data', store, '--station', 'orca']);
+    expect(r.code).toBe(0);
+    const dets = jsonLines<Line & { species: string; confidence: number; id: string }>(r.stdout);
+    expect(dets.length).toBeGreaterThan(0);
+    const top = dets.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+    expect(top.species).toBe('Killer Whale');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const day = readdirSync(join(store, 'detections'));
+    const stored = day.flatMap((f) => readFileSync(join(store, 'detections', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { id: string });
+    expect(new Set(stored.map((d) => d.id))).toEqual(new Set(dets.map((d) => d.id)));
+  }, 60_000);
+
   it.skipIf(!has)('replays the right-whale recordings with their file-name timestamps', async () => {
     const r = await hydromon(['replay', narw, '--no-model', '--json', '--speed', 'max'], { timeoutMs: 120_000 });
     expect(r.code).toBe(0);
