@@ -7,6 +7,7 @@ import type { Clip } from './manifest.ts';
 import { classificationMetrics, type Metrics } from './metrics.ts';
 import { scoreRecording, streamMetrics, type ProbsFn, type RecordingScores, type StreamMetrics } from './stream-check.ts';
 import type { ContinuousRecording } from './annotations.ts';
+import type { NoiseGateOptions } from '../streams/dsp/noise-gate.ts';
 import { argmax } from './train.ts';
 
 export interface ResampleCheck {
@@ -35,14 +36,23 @@ export interface StreamCheck {
   /** At the lowest threshold whose background false alarms stay ≤ 10/h (tuned on the check's own background: optimistic). */
   readonly atTenPerHour: StreamMetrics | null;
   readonly sweep: StreamMetrics[];
+  /** The live pipeline's path (views over one stream STFT), without and with the noise gate, at the threshold. */
+  readonly gate: { readonly off: StreamMetrics; readonly on: StreamMetrics } | null;
 }
 
-export async function streamCheck(recs: readonly ContinuousRecording[], probs: ProbsFn, labels: readonly string[], target: string, cfg: FeatureConfig, threshold: number): Promise<StreamCheck> {
+export async function streamCheck(recs: readonly ContinuousRecording[], probs: ProbsFn, labels: readonly string[], target: string, cfg: FeatureConfig, threshold: number, withGate = true): Promise<StreamCheck> {
   const annotated: RecordingScores[] = [], background: RecordingScores[] = [];
   for (const r of recs) (r.species ? annotated : background).push(await scoreRecording(r, probs, labels, target, cfg));
   const sweep = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98].map((t) => streamMetrics(annotated, background, target, t));
   const ok = sweep.filter((s) => s.backgroundFaPerHour <= 10);
+  const viaStream = async (gate: NoiseGateOptions | null): Promise<StreamMetrics> => {
+    const ann: RecordingScores[] = [], bg: RecordingScores[] = [];
+    for (const r of recs) (r.species ? ann : bg).push(await scoreRecording(r, probs, labels, target, cfg, gate));
+    return streamMetrics(ann, bg, target, threshold);
+  };
+  const gateCheck = withGate ? { off: await viaStream(null), on: await viaStream({}) } : null;
   return {
+    gate: gateCheck,
     annotated: annotated.map((a) => a.path),
     background: background.map((b) => b.path),
     atThreshold: streamMetrics(annotated, background, target, threshold),

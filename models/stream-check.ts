@@ -2,7 +2,9 @@
 // continuous recordings, and count annotated calls hit by a detection and false alarms per hour.
 import type { FeatureConfig } from '../streams/types.ts';
 import type { ContinuousRecording } from './annotations.ts';
-import { readMono } from './audio.ts';
+import type { NoiseGateOptions } from '../streams/dsp/noise-gate.ts';
+import { readMono, toRate } from './audio.ts';
+import { streamMel, windowFeatures } from './stream-mel.ts';
 import { BACKGROUND } from './dataset.ts';
 import { featuresOf } from './features.ts';
 
@@ -26,8 +28,16 @@ export interface RecordingScores {
   readonly windows: WindowScore[];
 }
 
-export async function scoreRecording(rec: ContinuousRecording, probs: ProbsFn, labels: readonly string[], target: string, cfg: FeatureConfig, windowS = 2, hopS = 1): Promise<RecordingScores> {
-  const a = await readMono(rec.path);
+/**
+ * Scores 2 s windows every 1 s. `gate`: undefined computes each window's features from its own
+ * samples (as training did); null or options take them as views over one stream STFT at the
+ * analysis rate, without or with the noise gate — the live pipeline's path.
+ */
+export async function scoreRecording(rec: ContinuousRecording, probs: ProbsFn, labels: readonly string[], target: string, cfg: FeatureConfig, gate?: NoiseGateOptions | null, windowS = 2, hopS = 1): Promise<RecordingScores> {
+  const native = await readMono(rec.path);
+  const viaStream = gate !== undefined;
+  const a = viaStream ? { samples: toRate(native.samples, native.sampleRate, cfg.sampleRate), sampleRate: cfg.sampleRate } : native;
+  const mel = viaStream ? streamMel(a.samples, cfg, gate) : null;
   const sr = a.sampleRate, W = Math.round(windowS * sr), H = Math.round(hopS * sr);
   const ti = labels.indexOf(target);
   const bi = labels.indexOf(BACKGROUND);
@@ -36,7 +46,7 @@ export async function scoreRecording(rec: ContinuousRecording, probs: ProbsFn, l
   for (let s = 0; s + W <= a.samples.length; s += H) starts.push(s);
   for (let i = 0; i < starts.length; i += 128) {
     const chunk = starts.slice(i, i + 128);
-    const xs = chunk.map((s) => featuresOf(a.samples.subarray(s, s + W), sr, cfg));
+    const xs = chunk.map((s) => (mel ? windowFeatures(a.samples, mel, s, s + W, cfg) : featuresOf(a.samples.subarray(s, s + W), sr, cfg)));
     const ps = await probs(xs);
     ps.forEach((p, k) => {
       let top = -1;
