@@ -316,8 +316,14 @@ export class Resampler {
     const K = conv.kernelLength;
     const S = N - K + 1;
     const M = this.down;
-    const parts: Float32Array[] = [];
-    let total = 0;
+    // Blocks whose input has all arrived, and the outputs they complete: counted first, so the
+    // result is allocated once and each block writes straight into it.
+    const blocks = Math.max(0, Math.floor((avail - N + this.pre) / S) + 1 - this.block);
+    const zEndAll = (this.block + blocks) * S;
+    const total = Math.max(0, Math.min(Math.ceil(zEndAll / M), maxOut) - this.nOut);
+    const out = new Float32Array(total);
+    const z = this.z;
+    let o = 0;
     while (this.nOut < maxOut) {
       const s = -this.pre + this.block * S;
       if (s + N > avail) break;
@@ -325,12 +331,10 @@ export class Resampler {
       const zEnd = zStart + S;
       const n = this.nOut;
       if (n * M < zEnd) {
-        conv.convolve(this.buf, s - this.bufStart, this.z);
+        conv.convolve(this.buf, s - this.bufStart, z);
         const cnt = Math.min(Math.ceil(zEnd / M) - n, maxOut - n);
-        const o = new Float32Array(cnt);
-        for (let j = 0; j < cnt; j++) o[j] = this.z[(n + j) * M - zStart + K - 1];
-        parts.push(o);
-        total += cnt;
+        for (let j = 0, zi = n * M - zStart + K - 1; j < cnt; j++, zi += M) out[o + j] = z[zi];
+        o += cnt;
         this.nOut += cnt;
       }
       this.block++;
@@ -342,13 +346,7 @@ export class Resampler {
       this.bufLen -= drop;
       this.bufStart += drop;
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Float32Array(total);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
+    if (o !== total) throw new Error(`resampler: internal: ${o} outputs, expected ${total}`);
     return out;
   }
 }
