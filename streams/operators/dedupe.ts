@@ -1,14 +1,14 @@
 // Sliding windows overlap and an event overlaps the windows around it, so one call can be named
 // by several of them. Of detections of one species that overlap by more than `overlap` of the
 // shorter one, only the first is kept: a call is stored once, and the encounter logic counts calls.
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { stateful } from './stateful.ts';
 import type { Detection } from '../types.ts';
 
 export function dedupeDetections(overlap = 0.5, memoryMs = 120_000): OperatorFunction<Detection, Detection> {
-  return (source) =>
-    new Observable<Detection>((sub) => {
+  return stateful<Detection, Detection>((sub) => {
       const recent = new Map<string, Detection[]>(); // species → kept detections, by start
-      return source.subscribe({
+      return {
         next: (d) => {
           const kept = recent.get(d.species) ?? [];
           // Forget what is long past, so memory stays bounded over months.
@@ -23,8 +23,6 @@ export function dedupeDetections(overlap = 0.5, memoryMs = 120_000): OperatorFun
           recent.set(d.species, kept);
           sub.next(d);
         },
-        error: (e: unknown) => sub.error(e),
-        complete: () => sub.complete(),
-      });
+      };
     });
 }

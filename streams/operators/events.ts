@@ -6,9 +6,10 @@
 // `thresholdDb − hysteresisDb`. Events shorter than `minS` are dropped; longer than `maxS` are cut
 // there and a new one begins if the sound goes on — unless it was the background itself that rose
 // (a ship arriving): an event cut at `maxS` hands its levels to the floor, so the floor catches up.
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { RunningMedian } from '../noise-floor.ts';
 import { RunBuffer } from '../run-buffer.ts';
+import { stateful } from './stateful.ts';
 import type { AnalysisBlock, Window } from '../types.ts';
 
 export interface EventOptions {
@@ -51,8 +52,7 @@ export function energyEvents(opts: EventOptions): OperatorFunction<AnalysisBlock
   const floorS = opts.floorS ?? 30;
   const padS = opts.padS ?? 0.05;
 
-  return (source) =>
-    new Observable<Window>((sub) => {
+  return stateful<AnalysisBlock, Window>((sub) => {
       const buf = new RunBuffer();
       let floor: RunningMedian | null = null;
       let fps = 0; // frames per second
@@ -160,19 +160,6 @@ export function energyEvents(opts: EventOptions): OperatorFunction<AnalysisBlock
         buf.trim(keepSample, buf.frameAtOrAfter(keepSample));
       };
 
-      return source.subscribe({
-        next: (b) => {
-          try {
-            onBlock(b);
-          } catch (err) {
-            sub.error(err);
-          }
-        },
-        error: (e: unknown) => sub.error(e),
-        complete: () => {
-          closeOpen();
-          sub.complete();
-        },
-      });
+      return { next: onBlock, complete: closeOpen };
     });
 }

@@ -11,7 +11,8 @@
 // split where the file changes, so every sample's origin (file and offset) stays exact. Output
 // seqs are the operator's own count per station for that reason. When the source completes, each
 // station's tail is flushed as one extra chunk.
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
+import { stateful } from './stateful.ts';
 import { Resampler, type ResamplerOptions } from '../dsp/resample.ts';
 import type { Origin, PcmChunk } from '../types.ts';
 
@@ -42,8 +43,7 @@ function sameFile(a?: Origin, b?: Origin): boolean {
 
 export function resampleTo(rate: number, opts: ResamplerOptions = {}): OperatorFunction<PcmChunk, PcmChunk> {
   if (!(rate > 0) || !Number.isFinite(rate)) throw new Error(`resampleTo: rate must be > 0, got ${rate}`);
-  return (source) =>
-    new Observable<PcmChunk>((sub) => {
+  return stateful<PcmChunk, PcmChunk>((sub) => {
       const stations = new Map<string, StationState>();
 
       /** Emits output samples y (output indices first…) split at the run's file boundaries. */
@@ -110,23 +110,13 @@ export function resampleTo(rate: number, opts: ResamplerOptions = {}): OperatorF
         emit(st, y, first);
       };
 
-      return source.subscribe({
-        next: (c) => {
-          try {
-            onChunk(c);
-          } catch (err) {
-            sub.error(err);
-          }
-        },
-        error: (e: unknown) => sub.error(e),
-        complete: () => {
-          for (const st of stations.values()) {
-            const first = st.r.outputCount;
-            const y = st.r.flush();
-            if (y.length > 0) emit(st, y, first);
-          }
-          sub.complete();
-        },
-      });
+      const flushAll = (): void => {
+        for (const st of stations.values()) {
+          const first = st.r.outputCount;
+          const y = st.r.flush();
+          if (y.length > 0) emit(st, y, first);
+        }
+      };
+      return { next: onChunk, complete: flushAll };
     });
 }

@@ -2,8 +2,9 @@
 // [k·hop, k·hop + duration): positions come from sample counts, never from the wall clock, so a
 // replayed archive cuts exactly the windows the live run cut. Each window carries the mel frames
 // centred inside it (computed once per stream), so overlapping windows cost no extra STFT.
-import { Observable, type OperatorFunction } from 'rxjs';
+import type { OperatorFunction } from 'rxjs';
 import { RunBuffer } from '../run-buffer.ts';
+import { stateful } from './stateful.ts';
 import type { AnalysisBlock, Window } from '../types.ts';
 
 export interface SlidingWindowOptions {
@@ -18,8 +19,7 @@ export function slidingWindows(opts: SlidingWindowOptions): OperatorFunction<Ana
     throw new Error(`sliding windows: duration (${opts.durationS}) and hop (${opts.hopS}) must be positive`);
   }
   const minTail = opts.minTailShare ?? 0.5;
-  return (source) =>
-    new Observable<Window>((sub) => {
+  return stateful<AnalysisBlock, Window>((sub) => {
       const buf = new RunBuffer();
       let dur = 0;
       let hop = 0;
@@ -75,19 +75,6 @@ export function slidingWindows(opts: SlidingWindowOptions): OperatorFunction<Ana
         buf.trim(next, buf.frameAtOrAfter(next));
       };
 
-      return source.subscribe({
-        next: (b) => {
-          try {
-            onBlock(b);
-          } catch (err) {
-            sub.error(err);
-          }
-        },
-        error: (e: unknown) => sub.error(e),
-        complete: () => {
-          flushTail();
-          sub.complete();
-        },
-      });
+      return { next: onBlock, complete: flushTail };
     });
 }

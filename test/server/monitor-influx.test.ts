@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.ts';
 import { defaultFeatureConfig as cfg } from '../../models/feature-config.ts';
-import { fixedFeatures } from '../../streams/dsp/adaptive.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import type { Detection, StationStatus } from '../../streams/types.ts';
 import { startMonitor } from '../../server/monitor.ts';
@@ -14,7 +13,7 @@ import { openStationSource } from '../../server/station-source.ts';
 import { createInfluxStore } from '../../server/store/influx.ts';
 import { spooled } from '../../server/store/spool.ts';
 import { startTestInfluxd, type TestInfluxd } from '../helpers/influxd.ts';
-import { levelClassifier } from '../helpers/level-classifier.ts';
+import { levelClassifier, levelThreshold } from '../helpers/level-classifier.ts';
 import { mix, noise, placeAt, tone, writeWav } from '../helpers/signals.ts';
 
 const SR = 8000;
@@ -32,13 +31,7 @@ const sig = (() => {
 beforeAll(async () => {
   await initDsp();
   db = await startTestInfluxd();
-  const c0 = (x: Float32Array): number => {
-    const f = fixedFeatures({ samples: x, sampleRate: SR }, cfg);
-    let s = 0;
-    for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
-    return s / cfg.frames;
-  };
-  threshold = (c0(sig.subarray(0, 2 * SR)) + c0(sig.subarray(4 * SR, 6 * SR))) / 2;
+  threshold = levelThreshold(sig.subarray(0, 2 * SR), sig.subarray(4 * SR, 6 * SR), SR, cfg);
 });
 afterAll(async () => {
   await db?.dispose();

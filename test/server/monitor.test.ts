@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.ts';
 import { defaultFeatureConfig as cfg } from '../../models/feature-config.ts';
-import { fixedFeatures } from '../../streams/dsp/adaptive.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import type { StationStatus } from '../../streams/types.ts';
 import { startMonitor } from '../../server/monitor.ts';
 import { openStationSource } from '../../server/station-source.ts';
 import { createEmbeddedStore } from '../../server/store/embedded.ts';
-import { levelClassifier } from '../helpers/level-classifier.ts';
+import { levelClassifier, levelThreshold } from '../helpers/level-classifier.ts';
 import { mix, noise, placeAt, tone, writeWav } from '../helpers/signals.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hm-monitor-'));
@@ -23,13 +22,7 @@ let threshold = 0;
 
 beforeAll(async () => {
   await initDsp();
-  const c0 = (x: Float32Array): number => {
-    const f = fixedFeatures({ samples: x, sampleRate: SR }, cfg);
-    let s = 0;
-    for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
-    return s / cfg.frames;
-  };
-  threshold = (c0(sig.subarray(0, 2 * SR)) + c0(sig.subarray(2 * SR, 4 * SR))) / 2;
+  threshold = levelThreshold(sig.subarray(0, 2 * SR), sig.subarray(2 * SR, 4 * SR), SR, cfg);
 });
 
 async function until(what: string, cond: () => boolean, ms: number): Promise<void> {
