@@ -14,6 +14,8 @@ export interface CardInput {
   readonly cfg: FeatureConfig;
   readonly labels: readonly string[];
   readonly threshold: number;
+  /** How the threshold was chosen. */
+  readonly thresholdRule?: string;
   readonly manifests: readonly string[];
   readonly trainCounts: Record<string, number>;
   readonly nTrainClips: number;
@@ -67,6 +69,7 @@ export function renderCard(c: CardInput): string {
   const lines: string[] = [];
   lines.push(`# Model card: ${c.name}`, '');
   lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
+  if (c.thresholdRule) lines.push(`The threshold was chosen on ${c.thresholdRule}.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');
   lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; best epoch ${c.bestEpoch} of ${c.epochs} run (early stopping on the validation score: mean of the tape-disjoint clip macro-F1 and the held-out window macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');

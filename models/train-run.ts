@@ -20,6 +20,8 @@ export interface RunOptions extends TrainOptions {
   readonly compare?: readonly string[];
   /** Skip the resampling and streaming checks (fast runs, tests). */
   readonly skipChecks?: boolean;
+  /** When set and a background recording is held out: raise the threshold to keep its false alarms per hour at most this. */
+  readonly maxFalseAlarmsPerHour?: number;
   /** Species of the annotated calls checked by streaming (default: the first annotated source's). */
   readonly streamSpecies?: string;
 }
@@ -45,19 +47,11 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   const res = await train(o);
   const name = o.name ?? basename(o.out);
   const params = res.model.countParams();
-  await saveClassifier(o.out, {
-    model: res.model, labels: res.labels, featureConfig: res.cfg,
-    meta: { name, arch: o.arch, threshold: res.threshold, norm: res.norm, params, trainedAt: new Date().toISOString(), command: o.command, seed: o.seed },
-  });
-  log(`saved ${o.out} (threshold ${res.threshold})`);
-  const disjoint = (e: { kind: string; sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
-  const disjointTop = subsetMetrics(res, disjoint, 0);
-  const disjointThresholded = subsetMetrics(res, disjoint);
-  const sameTapeTop = res.val.some((e) => e.kind === 'clip' && e.sameTape) ? subsetMetrics(res, (e) => e.kind === 'clip' && e.sameTape, 0) : null;
-  const continuousThresholded = res.val.some((e) => e.kind !== 'clip') ? subsetMetrics(res, (e) => e.kind !== 'clip') : null;
   const probs = (xs: readonly Float32Array[]) => predictProbs(res.model, xs, res.cfg, res.norm, res.labels.length);
   let resampling: ResampleCheck[] = [];
   let stream: StreamCheck | null = null;
+  let threshold = res.threshold;
+  let thresholdRule = 'the validation windows and clips (a species named on a background window costs two decisions)';
   if (!o.skipChecks) {
     const sameTape = new Set(res.split.sameTapeSpecies);
     log('checking the validation clips resampled to 22,050 and 48,000 Hz');
@@ -65,9 +59,30 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     const target = o.streamSpecies ?? o.annotated?.[0]?.species;
     if (target && res.heldOut.some((r) => r.species === target)) {
       log('streaming check on the held-out recordings');
-      stream = await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, res.threshold);
+      const maxFa = o.maxFalseAlarmsPerHour;
+      if (maxFa !== undefined && res.heldOut.some((r) => r.species === null)) {
+        // Raise the threshold until sliding windows over the held-out background stay within
+        // the false-alarm budget (validation data, so the reported rate is optimistic).
+        const sweep = (await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, threshold, false)).sweep;
+        const ok = sweep.find((m) => m.threshold >= threshold && m.backgroundFaPerHour <= maxFa);
+        if (ok && ok.threshold > threshold) {
+          threshold = ok.threshold;
+          thresholdRule = `the held-out background recording: the lowest swept threshold with at most ${maxFa} false alarms per hour of 2 s windows (above the ${res.threshold} that validation decisions alone gave)`;
+        }
+      }
+      stream = await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, threshold);
     }
   }
+  await saveClassifier(o.out, {
+    model: res.model, labels: res.labels, featureConfig: res.cfg,
+    meta: { name, arch: o.arch, threshold, norm: res.norm, params, trainedAt: new Date().toISOString(), command: o.command, seed: o.seed },
+  });
+  log(`saved ${o.out} (threshold ${threshold})`);
+  const disjoint = (e: { kind: string; sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
+  const disjointTop = subsetMetrics(res, disjoint, 0);
+  const disjointThresholded = subsetMetrics(res, disjoint, threshold);
+  const sameTapeTop = res.val.some((e) => e.kind === 'clip' && e.sameTape) ? subsetMetrics(res, (e) => e.kind === 'clip' && e.sameTape, 0) : null;
+  const continuousThresholded = res.val.some((e) => e.kind !== 'clip') ? subsetMetrics(res, (e) => e.kind !== 'clip', threshold) : null;
   writeFileSync(join(o.out, 'confusion.png'), confusionPng(disjointTop.confusion.matrix));
   const groups: Record<string, { train: string[]; val: string[] }> = {};
   for (const [side, clips] of [['train', res.split.train], ['val', res.split.val]] as const) {
@@ -79,13 +94,13 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   }
   const baselines = readBaselines(o.compare ?? []);
   const rel = (p: string): string => relative(projectRoot, p).startsWith('..') ? p : relative(projectRoot, p);
-  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold: res.threshold, bestEpoch: res.bestEpoch, disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
+  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold, bestEpoch: res.bestEpoch, disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
   writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
   const dataRoot = process.env.HYDROMON_DATA;
   const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
   const card: CardInput = {
     name, arch: o.arch, params, command: o.command, seed: o.seed, trainedAt: new Date().toISOString(), cfg: res.cfg,
-    labels: res.labels, threshold: res.threshold, manifests: o.manifests.map(shown), trainCounts: res.trainCounts,
+    labels: res.labels, threshold, thresholdRule, manifests: o.manifests.map(shown), trainCounts: res.trainCounts,
     nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
     bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),

@@ -14,6 +14,12 @@ function positiveInt(name: string, v: string): number {
   return n;
 }
 
+function nonNegative(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a number ≥ 0, got '${v}'`);
+  return n;
+}
+
 /** The command as typed, with the data folder written as $HYDROMON_DATA so the card travels. */
 function commandLine(): string {
   const root = process.env.HYDROMON_DATA;
@@ -39,7 +45,8 @@ export function register(program: Command): void {
     .option('--name <name>', 'model name (default: the folder name)')
     .option('--compare <dir>', 'another model folder trained on the same split, listed in the card; repeat', collect, [])
     .option('--skip-checks', 'skip the resampling and streaming checks')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean }) => {
+    .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; maxFalseAlarmsPerHour: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -52,6 +59,7 @@ export function register(program: Command): void {
         holdout: opts.holdout,
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
+        maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
         out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks,
         command: commandLine(),
         log,
