@@ -57,13 +57,18 @@ export function poolMel(mel: MelView, T: number, out = new Float32Array(T * mel.
     const f0 = Math.floor((b * count) / T);
     const f1 = Math.floor(((b + 1) * count) / T);
     const o = b * nMels;
-    for (let m = 0; m < nMels; m++) out[o + m] = 0;
-    for (let f = f0; f < f1; f++) {
-      const src = f * nMels;
-      for (let m = 0; m < nMels; m++) out[o + m] += data[src + m];
-    }
+    const src = f0 * nMels;
     const inv = 1 / (f1 - f0);
-    for (let m = 0; m < nMels; m++) out[o + m] *= inv;
+    if (f1 - f0 === 1) {
+      for (let m = 0; m < nMels; m++) out[o + m] = data[src + m];
+      continue;
+    }
+    // summed in float32 one frame at a time (fround), as a float32 accumulator would
+    for (let m = 0; m < nMels; m++) {
+      let acc = data[src + m];
+      for (let i = src + nMels + m, end = f1 * nMels; i < end; i += nMels) acc = Math.fround(acc + data[i]);
+      out[o + m] = acc * inv;
+    }
   }
   return out;
 }
@@ -109,6 +114,10 @@ function baseMel(samples: () => Float32Array, win: FeatureInput, cfg: FeatureCon
 
 /** T × nMels mel power of a window, pooled or adaptive-hop (see the top of this file). */
 export function fixedMel(win: FeatureInput, cfg: FeatureConfig): Float32Array {
+  return fixedMelInto(win, cfg, new Float32Array(cfg.frames * cfg.nMels));
+}
+
+function fixedMelInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
   checkFeatureConfig(cfg);
   let atRate: Float32Array | null = null;
   const samples = (): Float32Array => {
@@ -118,13 +127,18 @@ export function fixedMel(win: FeatureInput, cfg: FeatureConfig): Float32Array {
   // Count the base frames without computing them when the window is short.
   const len = win.mel ? -1 : Math.round((win.samples.length * cfg.sampleRate) / win.sampleRate);
   const baseCount = win.mel ? win.mel.count : cfg.center ? 1 + Math.floor(len / cfg.hop) : len < cfg.nFft ? 0 : 1 + Math.floor((len - cfg.nFft) / cfg.hop);
-  if (baseCount >= cfg.frames) return poolMel(baseMel(samples, win, cfg), cfg.frames);
-  return adaptiveHopMel(samples(), cfg);
+  if (baseCount >= cfg.frames) return poolMel(baseMel(samples, win, cfg), cfg.frames, out);
+  return adaptiveHopMel(samples(), cfg, out);
 }
 
-/** T × nMfcc MFCC matrix (row-major by frame) of a window of any duration. */
+/** Pooled mel power and its dB, reused across windows (fixedFeatures is synchronous). */
+let scratch = new Float32Array(0);
+
+/** T × nMfcc MFCC matrix (row-major by frame) of a window of any duration. A fresh array. */
 export function fixedFeatures(win: FeatureInput, cfg: FeatureConfig): Float32Array {
-  const mel = fixedMel(win, cfg);
+  const n = cfg.frames * cfg.nMels;
+  if (scratch.length !== n) scratch = new Float32Array(n);
+  const mel = fixedMelInto(win, cfg, scratch);
   const db = powerToDb(mel, { ref: 1, amin: 1e-10, topDb: cfg.topDb });
   return dctFrames(db, cfg.frames, cfg.nMels, cfg.nMfcc);
 }
