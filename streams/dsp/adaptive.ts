@@ -50,7 +50,7 @@ export function checkFeatureConfig(cfg: FeatureConfig): void {
 }
 
 /** Average `count` mel power frames into T equal contiguous bins (count ≥ T). */
-export function poolMel(mel: MelView, T: number, out = new Float32Array(T * mel.nMels)): Float32Array {
+export function poolMel(mel: MelView, T: number, out: Float32Array = new Float32Array(T * mel.nMels)): Float32Array {
   const { data, count, nMels } = mel;
   if (count < T) throw new Error(`poolMel: ${count} frames cannot fill ${T} bins`);
   for (let b = 0; b < T; b++) {
@@ -77,7 +77,7 @@ export function poolMel(mel: MelView, T: number, out = new Float32Array(T * mel.
  * T mel power frames of a short signal by an STFT with hop = length / T: frame t centred at
  * sample round((t + ½)·length/T), padded per cfg.padMode outside [0, length).
  */
-export function adaptiveHopMel(samples: Float32Array, cfg: FeatureConfig, out = new Float32Array(cfg.frames * cfg.nMels)): Float32Array {
+export function adaptiveHopMel(samples: Float32Array, cfg: FeatureConfig, out: Float32Array = new Float32Array(cfg.frames * cfg.nMels)): Float32Array {
   const len = samples.length;
   if (len === 0) throw new Error('adaptive features: the window has no samples');
   const an = analyzerFor(cfg);
