@@ -121,8 +121,15 @@ export function applyMel(fb: MelFilterbank, power: Float32Array | Float64Array, 
     const s = start[m];
     const o = offset[m];
     const n = length[m];
-    let acc = 0;
-    for (let j = 0; j < n; j++) acc += weights[o + j] * power[s + j];
-    out[outOffset + m] = acc;
+    // two accumulators: halves the add dependency chain of the longer (high-frequency) filters
+    let a0 = 0;
+    let a1 = 0;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      a0 += weights[o + j] * power[s + j];
+      a1 += weights[o + j + 1] * power[s + j + 1];
+    }
+    if (j < n) a0 += weights[o + j] * power[s + j];
+    out[outOffset + m] = a0 + a1;
   }
 }
