@@ -267,6 +267,8 @@ function g711Table(kind: 'alaw' | 'mulaw'): Float32Array {
  * Decode `frames` interleaved frames starting at `bytes[offset]` into per-channel arrays at
  * `outOffset`. Returns how many NaN/Inf float samples were replaced by 0.
  */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function decodeWavFrames(
   h: WavHeader, bytes: Uint8Array, offset: number, frames: number, out: Float32Array[], outOffset: number,
 ): number {
@@ -290,6 +292,11 @@ export function decodeWavFrames(
       for (let i = outOffset; i < end; i++, p += step) dst[i] = t[bytes[p]];
     } else if (cb === 1) {
       for (let i = outOffset; i < end; i++, p += step) dst[i] = (bytes[p] - 128) / 128;
+    } else if (cb === 2 && frames > 0 && LITTLE_ENDIAN && (bytes.byteOffset + p) % 2 === 0 && step % 2 === 0) {
+      // The common case (16-bit PCM, aligned): a typed view, several times faster than DataView.
+      const v = new Int16Array(bytes.buffer, bytes.byteOffset + p, (frames - 1) * (step >> 1) + 1);
+      const k = step >> 1;
+      for (let i = outOffset, j = 0; i < end; i++, j += k) dst[i] = v[j] * (1 / 32768);
     } else if (cb === 2) {
       for (let i = outOffset; i < end; i++, p += step) dst[i] = dv.getInt16(p, true) / 32768;
     } else if (cb === 3) {

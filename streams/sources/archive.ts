@@ -36,7 +36,7 @@ export interface ArchiveSourceOptions {
   /** 1 = real time, N = N× faster, 'max' = as fast as the consumer takes the chunks. */
   readonly speed: ReplaySpeed;
   readonly loop?: boolean;
-  /** Chunk duration in seconds (default 0.5); the last chunk of a file may be shorter. */
+  /** Chunk duration in seconds (default 0.5, or 5 at speed 'max'); the last chunk of a file may be shorter. */
   readonly chunkS?: number;
   /** Which channel to keep, or 'mix' (default) to average all channels. */
   readonly channel?: number | 'mix';
@@ -58,7 +58,10 @@ const GAP_TOLERANCE_MS = 1;
 /** Replay an archive as a station's chunks. Fatal (error): unreadable path, no playable file. */
 export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> {
   validateSpeed(opts.speed);
-  const chunkS = opts.chunkS ?? 0.5;
+  // Paced replay imitates a live source (half-second chunks); as fast as possible, bigger chunks
+  // cost less per second of audio (6× less overhead at 5 s) and give the model bigger batches.
+  // Window positions come from sample counts, so the chunk size never changes a detection.
+  const chunkS = opts.chunkS ?? (opts.speed === 'max' ? 5 : 0.5);
   if (!(chunkS > 0 && Number.isFinite(chunkS))) throw new RangeError(`archive chunkS must be > 0, got ${chunkS}`);
   const channel = opts.channel ?? 'mix';
   if (channel !== 'mix' && !(Number.isInteger(channel) && channel >= 0)) {
