@@ -8,7 +8,7 @@
 // CPU per station = process CPU time (user + system, all threads) / wall time / N, in % of one
 // core, measured after a 3 s warm-up.
 //
-//   node --import tsx bench/capacity.ts                       # 12 s per step (~1.5 min), prints JSON
+//   node --import tsx bench/capacity.ts                       # 10 s per step (~1.7 min), prints JSON
 //   CAP_BENCH_S=600 CAP_BENCH_N=10,25,50,100,150 node --import tsx bench/capacity.ts   # 10 min steps
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +21,8 @@ import { openStationSource } from '../server/station-source.ts';
 import { createEmbeddedStore } from '../server/store/embedded.ts';
 import { DEFAULT_SHAPE, burstClassifier, stationsConfig, writeBurstWav } from '../test/faults/burst-harness.ts';
 
-const COUNTS = (process.env.CAP_BENCH_N ?? '10,50,100,150,250,400').split(',').map(Number).sort((a, b) => a - b);
-const SECONDS = Number(process.env.CAP_BENCH_S ?? 12);
+const COUNTS = (process.env.CAP_BENCH_N ?? '10,50,100,200,300,400,500').split(',').map(Number).sort((a, b) => a - b);
+const SECONDS = Number(process.env.CAP_BENCH_S ?? 10);
 const SR = Number(process.env.CAP_BENCH_SR ?? 48_000);
 const WARMUP_S = 3;
 /** Audio may trail the wall clock by this much at the end, and the backlog grow by this much over the step. */
