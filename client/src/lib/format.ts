@@ -39,9 +39,19 @@ export function levelFraction(db: number | null): number {
 // Distinct hues that read on the dark background (Tableau-like).
 const PALETTE = ['#4e9bf5', '#f28e2b', '#e15759', '#76d7c4', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#c9a27e', '#9edae5'];
 
-/** A stable colour per species (palette slot from a string hash). */
+const assigned = new Map<string, string>();
+
+/** A stable colour per species for the session: its hash slot when free, else the next free one,
+ *  so two species on one chart never share a colour (Killer Whale and Sperm Whale did). */
 export function speciesColour(species: string): string {
+  const known = assigned.get(species);
+  if (known) return known;
   let h = 0;
   for (let i = 0; i < species.length; i++) h = (h * 31 + species.charCodeAt(i)) >>> 0;
-  return PALETTE[h % PALETTE.length];
+  const used = new Set(assigned.values());
+  let slot = h % PALETTE.length;
+  for (let k = 0; k < PALETTE.length && used.has(PALETTE[slot]); k++) slot = (slot + 1) % PALETTE.length;
+  const colour = PALETTE[slot];
+  assigned.set(species, colour);
+  return colour;
 }
