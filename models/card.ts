@@ -117,6 +117,11 @@ export function renderCard(c: CardInput): string {
     lines.push(s.atTenPerHour ? `Lowest swept threshold with ≤ 10 false alarms/h on the held-out background: ${s.atTenPerHour.threshold}, recall ${pct(s.atTenPerHour.recall)} (chosen on the check's own background, so optimistic).` : 'No swept threshold kept background false alarms at or below 10/h.', '');
   } else lines.push('Not run (no held-out continuous recordings).', '');
   lines.push('## Limits', '');
+  lines.push(`- The project's targets on tape-disjoint validation (accuracy ≥ 90 %, macro-F1 ≥ 0.88) are **not met**: ${pct(c.disjointTop.accuracy)} and ${f3(c.disjointTop.macro_f1)} by top label, ${pct(c.disjointThresholded.accuracy)} and ${f3(c.disjointThresholded.macro_f1)} once predictions under the threshold count as \`unknown\`. Weakest on their unseen tapes (recall < 40 %): ${Object.entries(c.disjointTop.per_class).filter(([, m]) => m.support > 0 && m.recall < 0.4).map(([l, m]) => `${l} ${pct(m.recall)}`).join(', ') || 'none'}.`);
+  lines.push('- The held-out recordings choose the checkpoint and the threshold as well as being reported: they are validation, not test data, and the streaming numbers are optimistic.');
+  if (s?.gate && s.gate.on.backgroundFaPerHour > 2 * s.gate.off.backgroundFaPerHour + 1) {
+    lines.push(`- **Keep the noise gate off with this model**: it was trained on ungated features, and gated input raised false alarms on the background from ${s.gate.off.backgroundFaPerHour.toFixed(0)} to ${s.gate.on.backgroundFaPerHour.toFixed(0)} per hour.`);
+  }
   lines.push('- Ten Watkins species, Southern Resident killer whales and background only; any other sound gets one of these labels or `unknown`. The manifests decide the label set: the full 32-species Watkins set trains with the same command.',
     '- Watkins "best of" cuts are clean, hand-picked calls from 1950s–1990s tapes; live hydrophones are noisier. Several species come from one or two tapes, so tape-disjoint validation rests on few recordings and per-class numbers move a lot with the split.',
     '- The background class was learned from two sites (Gulf of Maine 2009 buoys, GSC 2000), 2 kHz recordings: other noise (ships, rain, self-noise) may still be taken for a species.',
