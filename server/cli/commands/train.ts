@@ -44,9 +44,10 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'batch size', '32')
     .option('--name <name>', 'model name (default: the folder name)')
     .option('--compare <dir>', 'another model folder trained on the same split, listed in the card; repeat', collect, [])
+    .option('--variants <n>', 'augmented views per training clip', '8')
     .option('--skip-checks', 'skip the resampling and streaming checks')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; maxFalseAlarmsPerHour: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; maxFalseAlarmsPerHour: string; variants: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -59,6 +60,7 @@ export function register(program: Command): void {
         holdout: opts.holdout,
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
+        dataset: { variantsPerClip: positiveInt('variants', opts.variants) },
         maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
         out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks,
         command: commandLine(),
