@@ -17,6 +17,16 @@ export class Ring<T> {
   newestFirst(): T[] {
     return [...this.items].reverse();
   }
+  /** Replace the newest item matching `pred` by `x`, or push `x` when none does. */
+  upsert(pred: (x: T) => boolean, x: T): void {
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      if (pred(this.items[i])) {
+        this.items[i] = x;
+        return;
+      }
+    }
+    this.push(x);
+  }
   find(pred: (x: T) => boolean): T | undefined {
     for (let i = this.items.length - 1; i >= 0; i--) if (pred(this.items[i])) return this.items[i];
     return undefined;
@@ -42,7 +52,8 @@ export function trackLiveState(monitor: MonitorHandle, capacity = 2000): LiveSta
   const statuses = new Map<string, StationStatus>();
   for (const s of monitor.stations()) statuses.set(s.id, s.status);
   const subs: Subscription[] = [
-    monitor.detections$.subscribe({ next: (d) => detections.push(d), error: () => undefined }),
+    // A detection comes again once its clip is saved: same id, replaced in place.
+    monitor.detections$.subscribe({ next: (d) => detections.upsert((x) => x.id === d.id, d), error: () => undefined }),
     monitor.encounters$.subscribe({ next: (e) => encounters.push(e), error: () => undefined }),
     monitor.alerts$.subscribe({ next: (a) => alerts.push(a), error: () => undefined }),
     monitor.status$.subscribe({ next: (s) => statuses.set(s.station, s), error: () => undefined }),

@@ -110,16 +110,19 @@ export function startMonitor(deps: MonitorDeps): Monitor {
     }),
   );
 
+  // The live feed gets a detection at once (latency), the store once it is durable; when the clip
+  // writer adds a clip (after the post-roll), the feed gets the detection again with its clip
+  // (clients and the server's live list replace by id).
   const storeDetection = async (d: Detection): Promise<void> => {
     counters.pendingWrites[d.station] = (counters.pendingWrites[d.station] ?? 0) + 1;
+    detections$.next(d);
     try {
       const withClip = deps.clips ? await deps.clips.onDetection(d).catch((err: unknown) => (sinkError('clip writer', err), d)) : d;
       await store.writeDetections([withClip]);
       sinkOk('detection store');
-      detections$.next(withClip);
+      if (withClip !== d) detections$.next(withClip);
     } catch (err) {
       sinkError('detection store', err);
-      detections$.next(d);
     } finally {
       counters.pendingWrites[d.station]--;
     }

@@ -36,7 +36,7 @@ export interface ArchiveSourceOptions {
   /** 1 = real time, N = N× faster, 'max' = as fast as the consumer takes the chunks. */
   readonly speed: ReplaySpeed;
   readonly loop?: boolean;
-  /** Chunk duration in seconds (default 0.5, or 5 at speed 'max'); the last chunk of a file may be shorter. */
+  /** Chunk duration in seconds (default 0.1 when paced up to 10×, 0.5 faster, 5 at 'max'); the last chunk of a file may be shorter. */
   readonly chunkS?: number;
   /** Which channel to keep, or 'mix' (default) to average all channels. */
   readonly channel?: number | 'mix';
@@ -58,10 +58,12 @@ const GAP_TOLERANCE_MS = 1;
 /** Replay an archive as a station's chunks. Fatal (error): unreadable path, no playable file. */
 export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> {
   validateSpeed(opts.speed);
-  // Paced replay imitates a live source (half-second chunks); as fast as possible, bigger chunks
-  // cost less per second of audio (6× less overhead at 5 s) and give the model bigger batches.
-  // Window positions come from sample counts, so the chunk size never changes a detection.
-  const chunkS = opts.chunkS ?? (opts.speed === 'max' ? 5 : 0.5);
+  // Paced replay imitates a live source: 0.1 s chunks (a window is complete only when the chunk
+  // after its end arrives, so the chunk length is the floor of detection latency); fast replay
+  // (> 10×) 0.5 s; as fast as possible 5 s, which costs 6× less per second of audio and gives the
+  // model bigger batches. Window positions come from sample counts: chunking never changes a
+  // detection. The file is read in blocks of at least 2 s whatever the chunk size.
+  const chunkS = opts.chunkS ?? (opts.speed === 'max' ? 5 : opts.speed > 10 ? 0.5 : 0.1);
   if (!(chunkS > 0 && Number.isFinite(chunkS))) throw new RangeError(`archive chunkS must be > 0, got ${chunkS}`);
   const channel = opts.channel ?? 'mix';
   if (channel !== 'mix' && !(Number.isInteger(channel) && channel >= 0)) {
@@ -116,6 +118,8 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         onOpen();
         const sr = s.sampleRate;
         const block = Math.max(1, Math.round(chunkS * sr));
+        // With a gate the consumer decides each read, so reads stay one chunk long.
+        const readFrames = opts.gate ? block : Math.max(block, Math.round(2 * sr));
         while (!stopped) {
           if (opts.gate) {
             await Promise.race([opts.gate(), stoppedP]);
@@ -123,7 +127,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           }
           let data: Float32Array[] | null;
           try {
-            data = await s.read(block);
+            data = await s.read(readFrames);
           } catch (e) {
             // Corrupt audio mid-file: keep what played, report, go on with the next file.
             if (!(e instanceof AudioFormatError)) throw e;
@@ -131,16 +135,19 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
             break;
           }
           if (!data || stopped) break;
-          const samples = channel === 'mix' ? downmix(data) : data[channel];
-          // Read first, then hold: the schedule advances by what was actually read.
-          const wait = st.pace.wait(samples.length / sr);
-          if (wait > 0) await sleep(wait);
-          if (stopped) break;
-          subscriber.next({
-            station, sampleRate: sr, samples, t0: fileT0 + (frames * 1000) / sr, seq: st.seq++,
-            origin: { file: f.path, offsetS: frames / sr },
-          });
-          frames += samples.length;
+          const all = channel === 'mix' ? downmix(data) : data[channel];
+          for (let o = 0; o < all.length && !stopped; o += block) {
+            const samples = all.subarray(o, Math.min(all.length, o + block));
+            // Read first, then hold: the schedule advances by what was actually read.
+            const wait = st.pace.wait(samples.length / sr);
+            if (wait > 0) await sleep(wait);
+            if (stopped) break;
+            subscriber.next({
+              station, sampleRate: sr, samples, t0: fileT0 + (frames * 1000) / sr, seq: st.seq++,
+              origin: { file: f.path, offsetS: frames / sr },
+            });
+            frames += samples.length;
+          }
         }
         if (frames === 0 && !stopped) fileError(f.path, 'no audio in the file (0 frames)');
         for (const note of s.notes) fileError(f.path, note);

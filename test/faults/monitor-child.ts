@@ -33,7 +33,11 @@ const monitor = startMonitor({
   clipsDir: o.clipsDir,
   log: (m) => process.stderr.write(`${m}\n`),
 });
-monitor.detections$.subscribe((d) => process.stdout.write(`stored ${d.station} ${d.id} ${d.clip ?? '-'}\n`));
+// The feed sees a detection at once and again, with its clip, once it is durably stored: only the
+// second counts as "stored" here.
+monitor.detections$.subscribe((d) => {
+  if (d.clip) process.stdout.write(`stored ${d.station} ${d.id} ${d.clip}\n`);
+});
 process.stdout.write('started\n');
 let stopping = false;
 const stop = async (): Promise<void> => {
