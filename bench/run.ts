@@ -1,7 +1,10 @@
 // `npm run bench`: runs every bench/<name>.ts that exports `run()` several times, prints JSON and a
 // table, and rewrites bench/RESULTS.md with the machine, the date and each figure's median and
 // spread. `npm run bench -- mfcc pipeline` runs only those; BENCH_RUNS sets the repetitions.
+// Each bench runs in a process of its own: in one process the memory bench's heap and the JIT
+// state left by the others slowed the pipeline figures by a third.
 import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +32,24 @@ function fmt(x: number): string {
   return a >= 100 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : x.toPrecision(3);
 }
 
+type Summary = Record<string, { median: number; min: number; max: number; runs: number; unit: string }>;
+
+/** In a child process: run one bench its number of times and print its summary as one JSON line. */
+async function child(name: string): Promise<void> {
+  const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as Partial<BenchModule>;
+  if (typeof mod.run !== 'function') return;
+  const runs = Number(process.env.BENCH_RUNS) || mod.runs || 3;
+  const samples: Figures[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await mod.run());
+  const out: Summary = {};
+  for (const key of Object.keys(samples[0])) {
+    const xs = samples.map((s) => s[key]).filter((x) => Number.isFinite(x));
+    out[key] = { median: xs.length ? median(xs) : Number.NaN, min: Math.min(...xs), max: Math.max(...xs), runs: xs.length, unit: mod.units?.[key] ?? '' };
+  }
+  // Exit once the line is out (a pipe write is asynchronous): benches may leave handles open.
+  process.stdout.write(`\n${JSON.stringify(out)}\n`, () => process.exit(0));
+}
+
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const names = readdirSync(here)
@@ -36,25 +57,23 @@ async function main(): Promise<void> {
     .map((f) => f.replace(/\.ts$/, ''))
     .filter((n) => only.length === 0 || only.includes(n))
     .sort();
-  const results: Record<string, Record<string, { median: number; min: number; max: number; runs: number; unit: string }>> = {};
+  const results: Record<string, Summary> = {};
   for (const name of names) {
-    const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as Partial<BenchModule>;
-    if (typeof mod.run !== 'function') continue;
-    const runs = Number(process.env.BENCH_RUNS) || mod.runs || 3;
-    const samples: Figures[] = [];
-    process.stderr.write(`bench ${name}: ${runs} runs\n`);
-    for (let i = 0; i < runs; i++) samples.push(await mod.run());
-    results[name] = {};
-    for (const key of Object.keys(samples[0])) {
-      const xs = samples.map((s) => s[key]).filter((x) => Number.isFinite(x));
-      results[name][key] = {
-        median: xs.length ? median(xs) : Number.NaN,
-        min: Math.min(...xs),
-        max: Math.max(...xs),
-        runs: xs.length,
-        unit: mod.units?.[key] ?? '',
-      };
+    process.stderr.write(`bench ${name}\n`);
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--child', name], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 64 * 1024 * 1024,
+      });
+    } catch (err) {
+      process.stderr.write(`bench ${name} failed: ${(err as Error).message}\n`);
+      continue;
     }
+    const line = out.trim().split('\n').pop() ?? '';
+    if (!line.startsWith('{')) continue;
+    results[name] = JSON.parse(line) as (typeof results)[string];
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString();
@@ -76,4 +95,8 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[2] === '--child') {
+  await child(process.argv[3]);
+} else {
+  await main();
+}
