@@ -5,7 +5,7 @@
 // state left by the others slowed the pipeline figures by a third.
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -57,7 +57,12 @@ async function main(): Promise<void> {
     .map((f) => f.replace(/\.ts$/, ''))
     .filter((n) => only.length === 0 || only.includes(n))
     .sort();
-  const results: Record<string, Summary> = {};
+  // A partial run (`npm run bench -- pipeline`) replaces only those benches in the saved results,
+  // each keeping the date it was measured.
+  const saved = join(here, 'results.json');
+  const previous = only.length > 0 && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as { results?: Record<string, Summary>; dates?: Record<string, string> }) : {};
+  const results: Record<string, Summary> = { ...(previous.results ?? {}) };
+  const dates: Record<string, string> = { ...(previous.dates ?? {}) };
   for (const name of names) {
     process.stderr.write(`bench ${name}\n`);
     let out: string;
@@ -74,6 +79,7 @@ async function main(): Promise<void> {
     const line = out.trim().split('\n').pop() ?? '';
     if (!line.startsWith('{')) continue;
     results[name] = JSON.parse(line) as (typeof results)[string];
+    dates[name] = new Date().toISOString();
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString();
@@ -81,18 +87,16 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const [bench, figs] of Object.entries(results)) {
     for (const [k, v] of Object.entries(figs)) {
-      rows.push(`| ${bench} | ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${v.unit} | ${v.runs} |`);
+      rows.push(`| ${bench} | ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${v.unit} | ${v.runs} | ${(dates[bench] ?? date).slice(0, 16)} |`);
     }
   }
-  const table = ['| bench | figure | median | spread (min – max) | unit | runs |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const table = ['| bench | figure | median | spread (min – max) | unit | runs | measured |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
   process.stdout.write(`\n${table}\n`);
-  if (only.length === 0) {
-    writeFileSync(
-      join(here, 'RESULTS.md'),
-      `# Benchmark results\n\nMachine: ${machine}\nDate: ${date}\nCommand: \`npm run bench\`\n\n${table}\n`,
-    );
-    writeFileSync(join(here, 'results.json'), `${JSON.stringify({ machine, date, results }, null, 2)}\n`);
-  }
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    `# Benchmark results\n\nMachine: ${machine}\nDate: ${date}\nCommand: \`npm run bench\` (each bench in its own process; \`npm run bench -- <name>\` re-measures one)\n\n${table}\n`,
+  );
+  writeFileSync(saved, `${JSON.stringify({ machine, date, dates, results }, null, 2)}\n`);
 }
 
 if (process.argv[2] === '--child') {
