@@ -2,18 +2,10 @@
 // (WASM when initDsp() has run), |X|², sparse mel triangles. The streaming operator, the
 // whole-signal MFCC and the adaptive short-event path all use this one object, so they agree.
 import { createRealFft, fftBackend, type RealFft } from './fft.ts';
-import { applyMel, melFilterbank, type MelFilterbank } from './mel.ts';
+import { applyMel, melFilterbank, type MelFilterbank, type MelFilterOptions } from './mel.ts';
 import { hannPeriodic } from './window-fn.ts';
 
-export interface MelAnalyzerOptions {
-  readonly sampleRate: number;
-  readonly nFft: number;
-  readonly nMels?: number;
-  readonly fmin?: number;
-  /** Default sampleRate / 2. */
-  readonly fmax?: number;
-  readonly htk?: boolean;
-  readonly norm?: 'slaney' | null;
+export interface MelAnalyzerOptions extends MelFilterOptions {
   /** 'js' forces the float64 JS FFT (exact reference); default the fastest available. */
   readonly fftBackend?: 'auto' | 'js';
 }
