@@ -1,6 +1,8 @@
 // Random access to a file's bytes for header parsing: a buffer in memory or an open descriptor.
 // Headers are a handful of small reads, so synchronous reads keep the parsers simple; samples are
 // read asynchronously by the stream readers.
+import { open, type FileHandle } from 'node:fs/promises';
+import { AudioFormatError } from './errors.ts';
 import { readSync } from 'node:fs';
 
 export interface ByteSource {
@@ -28,4 +30,24 @@ export function fdSource(fd: number, size: number): ByteSource {
       return out.subarray(0, got);
     },
   };
+}
+
+/**
+ * Opens `path` and hands its descriptor and size to `withFile` (which parses a header and builds a
+ * stream on the handle); the file is closed again if that throws. One shape for every reader.
+ */
+export async function openFileWith<T>(path: string, withFile: (fh: FileHandle, size: number) => T): Promise<T> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw new AudioFormatError(path, `cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const { size } = await fh.stat();
+    return withFile(fh, size);
+  } catch (e) {
+    await fh.close();
+    throw e;
+  }
 }

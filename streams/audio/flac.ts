@@ -2,10 +2,10 @@
 // tolerated), then frames decoded one at a time. Whole-file (parseFlac) and block-wise
 // (openFlacStream) reading share the frame decoder; the stream keeps only a small byte window and
 // the current frame in memory. CRC-8 and CRC-16 are checked: a corrupt frame is an error, not noise.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
-import { bufferSource, fdSource, type ByteSource } from './byte-source.ts';
+import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
 import { NEED_MORE } from './flac-bits.ts';
 import { decodeFrame, FlacFrameError, type StreamInfo } from './flac-frame.ts';
 
@@ -208,20 +208,7 @@ export function parseFlac(bytes: Uint8Array, path = '<buffer>', opts: OpenOption
 
 /** Open a FLAC file for block-wise reading. */
 export async function openFlacStream(path: string, opts: OpenOptions & { verifyCrc?: boolean } = {}): Promise<AudioStream> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new AudioFormatError(path, `cannot open: ${(e as Error).message}`);
-  }
-  try {
-    const { size } = await fh.stat();
-    const h = parseFlacHeader(fdSource(fh.fd, size), path);
-    return flacStream(fh, size, h, path, opts);
-  } catch (e) {
-    await fh.close();
-    throw e;
-  }
+  return openFileWith(path, (fh, size) => flacStream(fh, size, parseFlacHeader(fdSource(fh.fd, size), path), path, opts));
 }
 
 function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, opts: OpenOptions & { verifyCrc?: boolean }): AudioStream {

@@ -2,10 +2,10 @@
 // WAVE_FORMAT_EXTENSIBLE. Chunks may come in any order; odd-sized chunks are padded (and the common
 // writer bug of a missing pad byte is tolerated). Headers are walked with small synchronous reads;
 // samples are read block by block, so an hour-long file is never loaded whole when streamed.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
-import { bufferSource, fdSource, type ByteSource } from './byte-source.ts';
+import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
 
 export { bufferSource, type ByteSource };
 
@@ -329,20 +329,7 @@ export function parseWav(bytes: Uint8Array, path = '<buffer>', opts: OpenOptions
 
 /** Open a WAV file for block-wise reading (header parsed now, samples on demand). */
 export async function openWavStream(path: string, opts: OpenOptions = {}): Promise<AudioStream> {
-  let fh: FileHandle;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw new AudioFormatError(path, `cannot open: ${(e as Error).message}`);
-  }
-  try {
-    const { size } = await fh.stat();
-    const h = parseWavHeader(fdSource(fh.fd, size), path, opts);
-    return wavStream(fh, h, path);
-  } catch (e) {
-    await fh.close();
-    throw e;
-  }
+  return openFileWith(path, (fh, size) => wavStream(fh, parseWavHeader(fdSource(fh.fd, size), path, opts), path));
 }
 
 function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
