@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from './browser.ts';
+// @ts-expect-error: a plain .mjs script without types, shared with `npm start`
+import { ensureClient } from '../../scripts/ensure-client.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(root, 'test-artifacts');
@@ -58,6 +60,7 @@ describe.skipIf(!hasData || !hasChromium)('dashboard on the real monitor replayi
   let page: Page;
 
   beforeAll(async () => {
+    ensureClient(); // the real server serves client/dist
     mkdirSync(ARTIFACTS, { recursive: true });
     // Named with a time so the history chart has a known hour; looped so it keeps calling.
     const archive = join(dir, 'archive');

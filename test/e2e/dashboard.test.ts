@@ -1,8 +1,7 @@
 // The dashboard in a real browser against the real server, fed by FakeMonitor: detections reach the
 // feed, the spectrogram draws, history survives a reload, a clip plays, and the page recovers by
 // itself when the server restarts. Screenshots go to test-artifacts/ for a human to look at.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,22 +14,12 @@ import type { Detection } from '../../streams/types.ts';
 import { column, FakeMonitor } from '../helpers/fake-monitor.ts';
 import { chirp, mix, noise, placeAt, writeWav } from '../helpers/signals.ts';
 import { hasChromium, launchChromium } from './browser.ts';
+// @ts-expect-error: a plain .mjs script without types, shared with `npm start`
+import { ensureClient } from '../../scripts/ensure-client.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLIENT_DIST = join(ROOT, 'client/dist');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
-
-/** Missing, or older than any client source: a stale build would test yesterday's page. */
-function clientNeedsBuild(): boolean {
-  const index = join(CLIENT_DIST, 'index.html');
-  if (!existsSync(index)) return true;
-  const built = statSync(index).mtimeMs;
-  const newest = (dir: string): number => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
-    const p = join(dir, e.name);
-    return Math.max(m, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }, 0);
-  return Math.max(newest(join(ROOT, 'client/src')), statSync(join(ROOT, 'client/index.html')).mtimeMs, statSync(join(ROOT, 'server/ws-protocol.ts')).mtimeMs) > built;
-}
 
 if (!hasChromium) console.warn('SKIP test/e2e/dashboard.test.ts: /usr/bin/chromium is missing (apt-get install -y chromium)');
 
@@ -48,9 +37,7 @@ describe.skipIf(!hasChromium)('dashboard in chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (clientNeedsBuild()) {
-      execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    ensureClient();
     mkdirSync(ARTIFACTS, { recursive: true });
     clips = mkdtempSync(join(tmpdir(), 'hydromon-clips-'));
     mkdirSync(join(clips, 'lab'));
