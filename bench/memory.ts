@@ -4,8 +4,8 @@
 // 1. Per station: RSS and V8 heap + ArrayBuffers (after a full GC) with a 0-station monitor, then with N stations
 //    (MEM_BENCH_N, default 10) replaying 48 kHz audio in steady state; (N − 0) / N. Measured with
 //    clips off and with clips on: the clip writer keeps pre-roll + post-roll + 60 s of each
-//    station's audio at its native rate (server/clips/clip-writer.ts), which is most of a
-//    station's memory. The replay runs at speed 10 so the clip rings fill within seconds; the
+//    station's audio at its native rate as 16-bit samples (server/clips/ring-buffer.ts; 62 s at
+//    48 kHz = 6 MB, it was 12 MB as float32), which is most of a station's memory. The replay runs at speed 10 so the clip rings fill within seconds; the
 //    steady state does not depend on the speed.
 // 2. Soak: 10 stations replaying at speed MEM_SOAK_SPEED (default 200, loop) for MEM_SOAK_S
 //    seconds (default 60), clips off (the clip writer's disk queue cannot keep up with 2,000×
@@ -41,8 +41,8 @@ export const runs = 1;
 export const units: Record<string, string> = {
   rss_mb_per_station: 'MB (clips off)',
   heap_mb_per_station: 'MB (clips off)',
-  rss_mb_per_station_clips: 'MB (clips on, 62 s ring)',
-  heap_mb_per_station_clips: 'MB (clips on, 62 s ring)',
+  rss_mb_per_station_clips: 'MB (clips on, 62 s 16-bit ring)',
+  heap_mb_per_station_clips: 'MB (clips on, 62 s 16-bit ring)',
   rss_mb_0_stations: 'MB',
   soak_heap_growth_pct: '% (heap after GC, last vs first quarter)',
   soak_rss_growth_pct: '% (RSS, last vs first quarter)',

@@ -79,7 +79,8 @@ export class ClipWriter {
     let ring = this.rings.get(c.station);
     if (!ring) {
       const keep = this.opts.bufferS !== undefined ? this.opts.bufferS * 1000 : this.pre + this.post + 60_000;
-      this.rings.set(c.station, (ring = new ChunkRing(keep)));
+      // The ring keeps what the clips will hold: 16-bit for pcm16 clips (half the memory of float32).
+      this.rings.set(c.station, (ring = new ChunkRing(keep, this.opts.format ?? 'pcm16')));
     }
     ring.push(c);
     const waiting = this.pending.get(c.station);
