@@ -4,6 +4,9 @@
 // real sizes must be a multiple of 32 with only factors 2, 3, 5) a pure-JS float64 FFT is used, so
 // nothing breaks — it is just slower. The JS path is also the exact reference in tests.
 
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
 export type FftBackend = 'wasm-simd' | 'wasm' | 'js';
 
 export interface RealFft {
@@ -17,7 +20,7 @@ export interface RealFft {
   forward(input: Float32Array, re: Float64Array, im: Float64Array, offset?: number): void;
 }
 
-interface PffftModule {
+export interface PffftModule {
   HEAPF32: Float32Array;
   _pffft_new_setup(n: number, kind: number): number;
   _pffft_destroy_setup(setup: number): void;
@@ -30,8 +33,58 @@ interface PffftModule {
 
 type PffftFactory = (arg?: object) => Promise<PffftModule>;
 
-let wasm: { mod: PffftModule; backend: FftBackend } | null = null;
+/** The loaded PFFFT module, its memory and raw exports (for kernels that share its memory). */
+export interface WasmDspCore {
+  readonly mod: PffftModule;
+  readonly backend: FftBackend;
+  readonly memory: WebAssembly.Memory;
+  /** The raw wasm export of pffft_transform_ordered: importable by another module as is. */
+  readonly transformOrdered: WebAssembly.ExportValue;
+}
+
+let wasm: { mod: PffftModule; backend: FftBackend; core: WasmDspCore | null } | null = null;
 let initPromise: Promise<FftBackend> | null = null;
+
+/** The loaded WASM FFT with its memory, or null (not loaded, or its instance was not captured). */
+export function wasmDspCore(): WasmDspCore | null {
+  return wasm?.core ?? null;
+}
+
+type Imports = Record<string, Record<string, WebAssembly.ImportValue>>;
+
+/**
+ * Emscripten's instantiateWasm hook: we instantiate the module ourselves so that its memory and
+ * raw exports are ours to share (the glue keeps the Memory private). Throws synchronously (the
+ * glue then rejects) when the binary cannot be read or does not validate here.
+ */
+function instantiateHook(spec: string, onInstance: (i: WebAssembly.Instance) => void) {
+  return (imports: Imports, receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void): object => {
+    const file = createRequire(import.meta.url).resolve(spec).replace(/\.js$/, '.wasm');
+    const bytes = readFileSync(file);
+    if (!WebAssembly.validate(bytes)) throw new Error(`${file}: not valid WebAssembly on this runtime`);
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, imports);
+    onInstance(instance);
+    receive(instance, module);
+    // the glue takes the hook's return value as the module's exports
+    return instance.exports;
+  };
+}
+
+function coreOf(mod: PffftModule, backend: FftBackend, inst: WebAssembly.Instance | null): WasmDspCore | null {
+  if (!inst) return null;
+  const exports = Object.values(inst.exports);
+  const memory = exports.find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
+  // After its first call the glue's wrapper is replaced by the raw export; call once to settle it.
+  const s = mod._pffft_new_setup(32, 0);
+  const p = mod._pffft_aligned_malloc(3 * 32 * 4);
+  mod._pffft_transform_ordered(s, p, p + 128, p + 256, 0);
+  mod._pffft_aligned_free(p);
+  mod._pffft_destroy_setup(s);
+  const raw = (mod as unknown as Record<string, unknown>)._pffft_transform_ordered;
+  if (!memory || typeof raw !== 'function' || !exports.includes(raw as WebAssembly.ExportValue)) return null;
+  return { mod, backend, memory, transformOrdered: raw as WebAssembly.ExportValue };
+}
 
 /**
  * Load the WebAssembly FFT (SIMD build, else the plain build). Safe to call many times; resolves
@@ -47,12 +100,20 @@ export function initDsp(): Promise<FftBackend> {
     for (const [spec, backend] of tries) {
       try {
         const m = (await import(spec)) as { default: PffftFactory };
-        const mod = await m.default();
+        let inst: WebAssembly.Instance | null = null;
+        let mod: PffftModule;
+        try {
+          mod = await m.default({ instantiateWasm: instantiateHook(spec, (i) => (inst = i)) });
+        } catch {
+          // our own instantiation failed (e.g. the file is elsewhere): let the glue load it
+          inst = null;
+          mod = await m.default();
+        }
         // Smoke test: a failed SIMD instantiation must not leave us with a broken module.
         const s = mod._pffft_new_setup(64, 0);
         if (!s) continue;
         mod._pffft_destroy_setup(s);
-        wasm = { mod, backend };
+        wasm = { mod, backend, core: coreOf(mod, backend, inst) };
         return backend;
       } catch {
         // try the next build

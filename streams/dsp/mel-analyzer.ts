@@ -1,13 +1,19 @@
 // One STFT frame → mel power, with every buffer preallocated: periodic Hann window, real FFT
 // (WASM when initDsp() has run), |X|², sparse mel triangles. The streaming operator, the
 // whole-signal MFCC and the adaptive short-event path all use this one object, so they agree.
+// With the SIMD WASM FFT loaded, frame() and frames() run all four steps in one WASM call
+// (dsp/mel-kernel.ts); powerFrame() + melFromPower() stay the step-by-step path (the noise gate
+// works on the power spectrum between them).
 import { createRealFft, fftBackend, type RealFft } from './fft.ts';
 import { applyMel, melFilterbank, type MelFilterbank, type MelFilterOptions } from './mel.ts';
+import { WasmMelKernel } from './mel-kernel.ts';
 import { hannPeriodic } from './window-fn.ts';
 
 export interface MelAnalyzerOptions extends MelFilterOptions {
   /** 'js' forces the float64 JS FFT (exact reference); default the fastest available. */
   readonly fftBackend?: 'auto' | 'js';
+  /** false: never the fused WASM kernel (the step-by-step path, for comparison). Default true. */
+  readonly fused?: boolean;
 }
 
 export class MelAnalyzer {
@@ -20,6 +26,7 @@ export class MelAnalyzer {
   readonly power: Float32Array;
   private readonly window: Float32Array;
   private readonly fft: RealFft;
+  private readonly kernel: WasmMelKernel | null;
 
   constructor(opts: MelAnalyzerOptions) {
     this.sampleRate = opts.sampleRate;
@@ -30,10 +37,16 @@ export class MelAnalyzer {
     this.window = hannPeriodic(opts.nFft);
     this.power = new Float32Array(this.nBins);
     this.fft = createRealFft(opts.nFft, { backend: opts.fftBackend ?? 'auto' });
+    this.kernel = opts.fftBackend === 'js' || opts.fused === false ? null : WasmMelKernel.create(this.window, this.fb);
   }
 
   get backend(): string {
     return this.fft.backend;
+  }
+
+  /** True when frame()/frames() run as one fused WASM call per run of frames. */
+  get fused(): boolean {
+    return this.kernel !== null;
   }
 
   /** Window input[offset .. offset+nFft) and compute its power spectrum into `this.power`. */
@@ -49,8 +62,28 @@ export class MelAnalyzer {
 
   /** One frame: samples input[offset .. offset+nFft) → mel power at out[outOffset ..]. */
   frame(input: Float32Array, offset: number, out: Float32Array | Float64Array, outOffset: number): void {
+    if (this.kernel) {
+      this.kernel.frames(input, offset, 1, 1, out, outOffset);
+      return;
+    }
     this.powerFrame(input, offset);
     applyMel(this.fb, this.power, out, outOffset);
+  }
+
+  /**
+   * `count` frames hop samples apart: frame f is input[offset + f·hop .. + nFft) → mel power at
+   * out[outOffset + f·nMels ..]. The input must hold every frame's samples.
+   */
+  frames(input: Float32Array, offset: number, hop: number, count: number, out: Float32Array | Float64Array, outOffset: number): void {
+    if (count <= 0) return;
+    if (this.kernel) {
+      this.kernel.frames(input, offset, hop, count, out, outOffset);
+      return;
+    }
+    for (let f = 0; f < count; f++) {
+      this.powerFrame(input, offset + f * hop);
+      applyMel(this.fb, this.power, out, outOffset + f * this.nMels);
+    }
   }
 }
 
@@ -63,7 +96,7 @@ const cache = new Map<string, MelAnalyzer>();
  */
 export function sharedMelAnalyzer(opts: MelAnalyzerOptions): MelAnalyzer {
   const be = opts.fftBackend === 'js' ? 'js' : fftBackend(opts.nFft);
-  const key = [opts.sampleRate, opts.nFft, opts.nMels ?? 128, opts.fmin ?? 0, opts.fmax ?? opts.sampleRate / 2, opts.htk ?? false, opts.norm === undefined ? 'slaney' : String(opts.norm), be].join('|');
+  const key = [opts.sampleRate, opts.nFft, opts.nMels ?? 128, opts.fmin ?? 0, opts.fmax ?? opts.sampleRate / 2, opts.htk ?? false, opts.norm === undefined ? 'slaney' : String(opts.norm), be, opts.fused === false ? 'unfused' : 'fused'].join('|');
   let a = cache.get(key);
   if (!a) {
     if (cache.size >= 32) cache.delete(cache.keys().next().value as string);

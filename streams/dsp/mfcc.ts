@@ -93,7 +93,10 @@ export function melPowerFrames(samples: Float32Array, sr: number, opts: MelSpecO
   for (let f = 0; f < frames; f++) {
     const s0 = f * hop - half;
     if (s0 >= 0 && s0 + nFft <= len) {
-      an.frame(samples, s0, data, f * nMels);
+      // every frame from here that fits, as one run (one WASM call when the analyzer is fused)
+      const run = Math.min(frames - f, Math.floor((len - nFft - s0) / hop) + 1);
+      an.frames(samples, s0, hop, run, data, f * nMels);
+      f += run - 1;
       continue;
     }
     for (let i = 0; i < nFft; i++) {

@@ -93,7 +93,20 @@ export function melFrames(cfg: FeatureConfig, opts: MelFramesOptions = {}): Oper
         }
         const count = Math.max(0, upto - st.next);
         const data = new Float32Array(count * nMels);
-        for (let i = 0; i < count; i++) computeFrame(st, st.next + i, data, i * nMels, end);
+        // Frames wholly inside the held samples go to the analyzer as one run (one WASM call when
+        // fused); the few at a run's edges are padded one by one.
+        const lim = Math.min(st.bufStart + st.bufLen, end);
+        for (let i = 0; i < count; ) {
+          const s0 = (st.next + i) * hop - half;
+          const inside = st.gate || s0 < st.bufStart || s0 + nFft > lim ? 0 : Math.min(count - i, Math.floor((lim - nFft - s0) / hop) + 1);
+          if (inside > 0) {
+            an.frames(st.buf, s0 - st.bufStart, hop, inside, data, i * nMels);
+            i += inside;
+          } else {
+            computeFrame(st, st.next + i, data, i * nMels, end);
+            i++;
+          }
+        }
         const first = st.next;
         st.next = upto;
         // keep only what future frames need
