@@ -1,6 +1,12 @@
 // The recent audio and mel frames of one station's current continuous run, addressed by sample and
 // frame index within the run. Windows and events cut their views from it, so the STFT is computed
 // once per stream however many windows overlap. A new run (gap, clock jump, rate change) clears it.
+//
+// No copies per window: frames are kept in append-only slabs (a full slab is replaced by a new one
+// that starts with the frames still held; nothing already written is ever changed), so a window's
+// MelView is a subarray of its slab. Chunks' samples are never changed once emitted (the pipeline's
+// contract), so samplesLater() gives a view of a chunk, or copies only when a window straddles
+// chunks, and only when asked.
 import type { AnalysisBlock, MelView, Origin } from './types.ts';
 
 interface HeldChunk {
@@ -23,8 +29,10 @@ export class RunBuffer {
   station = '';
 
   private chunks: HeldChunk[] = [];
+  /** The current slab: frames[slabPos + i·nMels ..] is run frame frameBase + i. */
   private frames: Float32Array = new Float32Array(0);
-  /** Run frame index of frames[0]. */
+  private slabPos = 0;
+  /** Run frame index of the first held frame. */
   private frameBase = 0;
   private frameLen = 0;
 
@@ -56,19 +64,26 @@ export class RunBuffer {
     this.chunks = [];
     this.frameBase = block.frameIndex;
     this.frameLen = 0;
+    this.slabPos = 0;
+    // a fresh slab per run: windows of the old run may still view the old one
+    this.frames = new Float32Array(0);
   }
 
   private appendFrames(index: number, mel: MelView): void {
     if (index !== this.frameCount) {
       throw new Error(`mel frames out of order in run ${this.run} of ${this.station}: got ${index}, expected ${this.frameCount}`);
     }
-    const need = (this.frameLen + mel.count) * this.nMels;
-    if (need > this.frames.length) {
-      const grown = new Float32Array(Math.max(need, this.frames.length * 2, 64 * this.nMels));
-      grown.set(this.frames.subarray(0, this.frameLen * this.nMels));
-      this.frames = grown;
+    const nm = this.nMels;
+    const end = this.slabPos + this.frameLen * nm;
+    if (end + mel.count * nm > this.frames.length) {
+      // a new slab, starting with the frames still held (views into the old one stay valid)
+      const held = (this.frameLen + mel.count) * nm;
+      const slab = new Float32Array(Math.max(3 * held, 384 * nm));
+      slab.set(this.frames.subarray(this.slabPos, end));
+      this.frames = slab;
+      this.slabPos = 0;
     }
-    this.frames.set(mel.data.subarray(0, mel.count * this.nMels), this.frameLen * this.nMels);
+    this.frames.set(mel.data.subarray(0, mel.count * nm), this.slabPos + this.frameLen * nm);
     this.frameLen += mel.count;
     this.frameCount += mel.count;
   }
@@ -85,29 +100,45 @@ export class RunBuffer {
 
   /** Copy of samples [from, to) of the run; parts no longer held (or not yet received) are zeros. */
   samples(from: number, to: number): Float32Array {
-    const out = new Float32Array(Math.max(0, to - from));
-    for (const c of this.chunks) {
-      const cEnd = c.first + c.samples.length;
-      if (cEnd <= from || c.first >= to) continue;
-      const a = Math.max(from, c.first);
-      const b = Math.min(to, cEnd);
-      out.set(c.samples.subarray(a - c.first, b - c.first), a - from);
-    }
-    return out;
+    return copyRange(this.chunks, from, to);
   }
 
-  /** Copy of frames [from, to) as a MelView (frames not held are skipped at the edges). */
+  /**
+   * Frames [from, to) as a MelView (frames not held are skipped at the edges): a view of the
+   * slab, valid for good (the slab is append-only); do not write to it.
+   */
   melView(from: number, to: number): MelView {
     const a = Math.max(from, this.frameBase);
     const b = Math.min(to, this.frameBase + this.frameLen);
     const count = Math.max(0, b - a);
-    const data = this.frames.slice((a - this.frameBase) * this.nMels, (a - this.frameBase + count) * this.nMels);
-    return { data, count, nMels: this.nMels, hop: this.hop };
+    const o = this.slabPos + (a - this.frameBase) * this.nMels;
+    return { data: this.frames.subarray(o, o + count * this.nMels), count, nMels: this.nMels, hop: this.hop };
   }
 
   /** Power of frame `f` in mel band `m` (frame must be held). */
   melAt(f: number, m: number): number {
-    return this.frames[(f - this.frameBase) * this.nMels + m];
+    return this.frames[this.slabPos + (f - this.frameBase) * this.nMels + m];
+  }
+
+  /**
+   * Samples [from, to) of the run, fetched only when called (then kept): a view of the chunk
+   * when one chunk holds them all, else a copy (parts not held are zeros, as samples() gives).
+   * Holds only references to the chunks concerned, so it stays valid after trim().
+   */
+  samplesLater(from: number, to: number): () => Float32Array {
+    const parts: HeldChunk[] = [];
+    for (const c of this.chunks) if (c.first + c.samples.length > from && c.first < to) parts.push(c);
+    let got: Float32Array | null = null;
+    return () => {
+      if (got) return got;
+      const only = parts.length === 1 ? parts[0] : null;
+      if (only && only.first <= from && only.first + only.samples.length >= to) {
+        got = only.samples.subarray(from - only.first, to - only.first);
+      } else {
+        got = copyRange(parts, from, to);
+      }
+      return got;
+    };
   }
 
   /** Where sample `sample` of the run sits in its source file, when the source is a file. */
@@ -128,7 +159,7 @@ export class RunBuffer {
     const f = Math.min(Math.max(frame, this.frameBase), this.frameBase + this.frameLen);
     const k = f - this.frameBase;
     if (k > 0) {
-      this.frames.copyWithin(0, k * this.nMels, this.frameLen * this.nMels);
+      this.slabPos += k * this.nMels;
       this.frameLen -= k;
       this.frameBase = f;
     }
@@ -140,4 +171,17 @@ export class RunBuffer {
     for (const c of this.chunks) n += c.samples.length;
     return n;
   }
+}
+
+/** Samples [from, to) of a run from its chunks; what they do not cover is zeros. */
+function copyRange(chunks: readonly HeldChunk[], from: number, to: number): Float32Array {
+  const out = new Float32Array(Math.max(0, to - from));
+  for (const c of chunks) {
+    const cEnd = c.first + c.samples.length;
+    if (cEnd <= from || c.first >= to) continue;
+    const a = Math.max(from, c.first);
+    const b = Math.min(to, cEnd);
+    out.set(c.samples.subarray(a - c.first, b - c.first), a - from);
+  }
+  return out;
 }
