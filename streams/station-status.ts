@@ -8,6 +8,8 @@ export class StatusTracker {
   private samples = 0;
   private gapS = 0;
   private lagS = 0;
+  /** Paced sources only (see StationStatus.behindS); undefined otherwise. */
+  private behindS: number | undefined;
   private sumSq = 0;
   private levelSamples = 0;
   private rmsDb: number | null = null;
@@ -44,7 +46,15 @@ export class StatusTracker {
   }
 
   onEvent(e: SourceEvent): void {
-    if (e.type === 'status') this.setState(e.state, e.message);
+    if (e.type === 'status') {
+      // A pace report (same state, behindS, no message) is not a state change: keep its message and time.
+      if (e.behindS !== undefined && e.state === this.state && e.message === undefined) {
+        this.behindS = e.behindS;
+        return;
+      }
+      this.setState(e.state, e.message);
+      if (e.behindS !== undefined) this.behindS = e.behindS;
+    }
     else if (e.type === 'gap') this.gapS += e.lengthS;
     else if (e.type === 'error') this.message = e.message;
   }
@@ -54,6 +64,8 @@ export class StatusTracker {
   }
 
   setState(state: SourceState, message?: string): void {
+    // Behind a schedule means something only while audio flows.
+    if (state !== 'live') this.behindS = undefined;
     this.state = state;
     this.message = message;
     this.at = this.now();
@@ -69,6 +81,7 @@ export class StatusTracker {
       state: this.state,
       rmsDb: this.rmsDb,
       lagS: this.lagS,
+      ...(this.behindS !== undefined ? { behindS: this.behindS } : {}),
       gapS: this.gapS,
       samples: this.samples,
       ...(this.message !== undefined ? { message: this.message } : {}),

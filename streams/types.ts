@@ -133,7 +133,8 @@ export interface Encounter {
   readonly peakConfidence: number;
 }
 
-export type SourceState = 'connecting' | 'live' | 'stalled' | 'down' | 'faulted' | 'ended';
+/** 'waiting': nothing to play yet, and that is fine (an archive folder with no recordings in it so far). */
+export type SourceState = 'connecting' | 'live' | 'stalled' | 'down' | 'faulted' | 'ended' | 'waiting';
 
 export interface StationStatus {
   readonly station: string;
@@ -142,6 +143,10 @@ export interface StationStatus {
   readonly rmsDb: number | null;
   /** How far processing trails the audio's own clock, seconds. */
   readonly lagS: number;
+  /** Paced sources (archive replay at speed 1 or N): audio seconds the replay is behind its
+   *  schedule because the pipeline cannot keep up; 0 when keeping up; absent when unpaced
+   *  (speed max) or the source does not say. */
+  readonly behindS?: number;
   /** Total length of recorded gaps, seconds. */
   readonly gapS: number;
   readonly samples: number;
@@ -151,7 +156,8 @@ export interface StationStatus {
 
 /** What a source reports besides its audio. */
 export type SourceEvent =
-  | { readonly type: 'status'; readonly station: string; readonly state: SourceState; readonly at: number; readonly message?: string }
+  /** A status that repeats the current state with `behindS` (and no message) only updates behindS. */
+  | { readonly type: 'status'; readonly station: string; readonly state: SourceState; readonly at: number; readonly message?: string; readonly behindS?: number }
   | { readonly type: 'gap'; readonly station: string; readonly start: number; readonly lengthS: number; readonly reason: string }
   | { readonly type: 'clock'; readonly station: string; readonly at: number; readonly driftS: number; readonly message: string }
   | { readonly type: 'error'; readonly station: string; readonly at: number; readonly message: string };

@@ -7,6 +7,14 @@
 // A later file that starts after a gap keeps seq running but jumps t0 (reported as a 'gap'); one
 // that starts before the previous ended is reported as a 'clock' event and keeps its own stamp.
 //
+// Empty folder: a paced replay (speed 1 or N, a station imitating live input) whose folder has no
+// WAV/FLAC files yet reports 'waiting' and polls the folder every `waitPollS` until files appear
+// (archive-wait.ts); an unpaced replay (speed 'max', a batch job) fails at once instead. A path that
+// does not exist is an error either way.
+//
+// Behind: a paced replay reports, with status 'live' events, `behindS` — the audio seconds it
+// trails its schedule when the pipeline cannot keep up (archive-behind.ts); 0 while it keeps up.
+//
 // Loop: after the last file the archive starts again, shifted so that its first file begins where
 // the last one ended: t0 keeps increasing, seq keeps counting. The folder is listed once, at
 // subscription: files added later play on the next subscription, not the next pass.
@@ -28,6 +36,8 @@ import { downmix } from '../audio/downmix.ts';
 import type { AudioStream } from '../audio/audio-stream.ts';
 import { listArchive, type ArchiveFile } from '../audio/archive-files.ts';
 import { PaceClock, validateSpeed, type ReplaySpeed } from '../operators/pace.ts';
+import { BehindMeter } from './archive-behind.ts';
+import { waitForFiles } from './archive-wait.ts';
 
 export interface ArchiveSourceOptions {
   readonly station: string;
@@ -49,6 +59,11 @@ export interface ArchiveSourceOptions {
    * room: `gate: () => queue.waitForRoom()`. Without it, see the note on backpressure above.
    */
   readonly gate?: () => Promise<void> | void;
+  /**
+   * Seconds between listings of a folder that has no audio files yet, or false to make an empty
+   * folder an error. Default 5 for paced replays, false at speed 'max'.
+   */
+  readonly waitPollS?: number | false;
   /** Wall clock for pacing and report times (injectable for tests). */
   readonly now?: () => number;
 }
@@ -71,6 +86,11 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
   }
   const { station } = opts;
   const now = opts.now ?? Date.now;
+  const waitPollS = opts.waitPollS ?? (opts.speed === 'max' ? false : 5);
+  if (waitPollS !== false && !(waitPollS > 0 && Number.isFinite(waitPollS))) {
+    throw new RangeError(`archive waitPollS must be > 0 or false, got ${String(waitPollS)}`);
+  }
+  const paced = opts.speed !== 'max';
 
   return new Observable<PcmChunk>((subscriber) => {
     let stopped = false;
@@ -87,8 +107,15 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         // A broken reporter must not stop the replay.
       }
     };
-    const status = (state: SourceState, message?: string): void =>
-      report(message === undefined ? { type: 'status', station, state, at: now() } : { type: 'status', station, state, at: now(), message });
+    const status = (state: SourceState, message?: string, behindS?: number): void =>
+      report({ type: 'status', station, state, at: now(), ...(message !== undefined ? { message } : {}), ...(behindS !== undefined ? { behindS } : {}) });
+    // Behind is reported when it changes by a tenth of a second or more (or returns to 0).
+    let toldBehind = 0;
+    const tellBehind = (behindS: number): void => {
+      if (behindS === toldBehind || (behindS !== 0 && Math.abs(behindS - toldBehind) < 0.1)) return;
+      toldBehind = behindS;
+      status('live', undefined, behindS);
+    };
     const fileError = (file: string, message: string): void =>
       report({ type: 'error', station, at: now(), message: message.startsWith(file) ? message : `${file}: ${message}` });
     const sleep = (ms: number): Promise<void> =>
@@ -98,7 +125,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       });
 
     async function playFile(
-      f: ArchiveFile, fileT0: number, st: { seq: number; pace: PaceClock }, onOpen: () => void,
+      f: ArchiveFile, fileT0: number, st: { seq: number; pace: PaceClock; behind: BehindMeter | null }, onOpen: () => void,
     ): Promise<{ frames: number; sampleRate: number } | null> {
       let s: AudioStream;
       try {
@@ -142,6 +169,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
             const wait = st.pace.wait(samples.length / sr);
             if (wait > 0) await sleep(wait);
             if (stopped) break;
+            if (st.behind) tellBehind(st.behind.next(samples.length / sr));
             subscriber.next({
               station, sampleRate: sr, samples, t0: fileT0 + (frames * 1000) / sr, seq: st.seq++,
               origin: { file: f.path, offsetS: frames / sr },
@@ -160,10 +188,16 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     }
 
     async function run(): Promise<void> {
-      const files = await listArchive(opts.path);
-      if (files.length === 0) throw new Error(`archive ${opts.path}: no WAV or FLAC files`);
-      status('live', `replaying ${files.length} file(s) from ${opts.path}`);
-      const st = { seq: 0, pace: new PaceClock(opts.speed, now) };
+      let files = await listArchive(opts.path);
+      if (files.length === 0) {
+        if (waitPollS === false) throw new Error(`archive ${opts.path}: no WAV or FLAC files`);
+        status('waiting', `waiting for WAV or FLAC files in ${opts.path} (looking every ${waitPollS} s)`);
+        const found = await waitForFiles({ path: opts.path, pollMs: waitPollS * 1000, sleep, stopped: () => stopped });
+        if (!found) return;
+        files = found;
+      }
+      status('live', `replaying ${files.length} file(s) from ${opts.path}`, paced ? 0 : undefined);
+      const st = { seq: 0, pace: new PaceClock(opts.speed, now), behind: typeof opts.speed === 'number' ? new BehindMeter(opts.speed, now) : null };
       let shift = 0; // added to every time on loop passes after the first
       let lastEnd: number | null = null;
       let firstT0: number | null = null;

@@ -238,7 +238,7 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     if (before) expect(fds()).toBeLessThanOrEqual(before);
   });
 
-  it('a missing path, an empty folder and bad options are errors', async () => {
+  it('a missing path, an empty folder at speed max and bad options are errors', async () => {
     await expect(replay({ path: join(dir, 'nope') })).rejects.toThrow(/no such file or folder/);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
