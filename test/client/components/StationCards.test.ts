@@ -32,6 +32,21 @@ describe('StationCards', () => {
     expect(cards[1].textContent).toContain('connection refused');
   });
 
+  it('shows how far a paced replay is behind its schedule, only for stations that report it', () => {
+    const paced = (id: string, behindS: number): StationInfo => {
+      const s = st(id, 'live', -40, 0.01);
+      return { ...s, status: { ...s.status, behindS } };
+    };
+    render(StationCards, { stations: [paced('slow', 12.4), paced('ok', 0), st('live', 'live', -40, 0.01)], detections: [] });
+    const cards = screen.getAllByTestId('station-card');
+    const behind = cards.map((c) => c.querySelector('[data-testid="station-behind"]'));
+    expect(behind[0]?.textContent).toBe('12 s');
+    expect(behind[0]?.classList.contains('behind')).toBe(true); // highlighted
+    expect(behind[1]?.textContent).toBe('0.0 s');
+    expect(behind[1]?.classList.contains('behind')).toBe(false);
+    expect(behind[2]).toBeNull(); // not paced: no row at all
+  });
+
   it('marks the selected station and reports clicks', async () => {
     const picked: string[] = [];
     render(StationCards, { stations, detections, selected: 'bay', onselect: (id: string) => picked.push(id) });
