@@ -27,16 +27,17 @@ const FAMILIES: ReadonlyArray<readonly [keyof MonitorMetrics, string, 'counter' 
   ['reconnects', 'hydromon_reconnects_total', 'counter', 'Source reconnections, per station.'],
 ];
 
-/** The text a Prometheus scrape gets. */
-export function formatMetrics(m: MonitorMetrics, sockets?: SocketStats): string {
+/** The text a Prometheus scrape gets. `behindS`: paced stations' StationStatus.behindS (others absent). */
+export function formatMetrics(m: MonitorMetrics, sockets?: SocketStats, behindS?: Readonly<Record<string, number>>): string {
   const lines: string[] = [];
-  for (const [key, name, type, help] of FAMILIES) {
+  const family = (name: string, type: string, help: string, values: Readonly<Record<string, number>>): void => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    const values = m[key] ?? {};
     for (const station of Object.keys(values).sort()) {
       lines.push(`${name}{station="${escapeLabel(station)}"} ${num(values[station])}`);
     }
-  }
+  };
+  for (const [key, name, type, help] of FAMILIES) family(name, type, help, m[key] ?? {});
+  if (behindS) family('hydromon_behind_seconds', 'gauge', 'Paced replays: audio seconds behind schedule (0 = keeping up), per station.', behindS);
   if (sockets) {
     lines.push(
       '# HELP hydromon_ws_clients Dashboard WebSocket clients connected.', '# TYPE hydromon_ws_clients gauge', `hydromon_ws_clients ${sockets.clients}`,
@@ -55,6 +56,9 @@ export interface MetricsOptions {
 export const metricsRoutes: FastifyPluginAsync<MetricsOptions> = async (app, { monitor, sockets }) => {
   app.get('/metrics', async (_req, reply) => {
     reply.type('text/plain; version=0.0.4; charset=utf-8');
-    return formatMetrics(monitor.metrics(), sockets?.());
+    // Behind comes from each station's status (only paced stations report it).
+    const behindS: Record<string, number> = {};
+    for (const s of monitor.stations()) if (s.status.behindS !== undefined) behindS[s.id] = s.status.behindS;
+    return formatMetrics(monitor.metrics(), sockets?.(), behindS);
   });
 };
