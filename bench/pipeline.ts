@@ -1,11 +1,13 @@
 // Archive throughput, stage by stage: one stretch of 48 kHz mono through resample → mel frames →
 // windows → fixed-size MFCC → classify, on one core. Figures are × real time (audio seconds per
-// wall second) of the whole pipeline and of each prefix of it, so each stage's share shows as the
+// CPU second) of the whole pipeline and of each prefix of it, so each stage's share shows as the
 // difference. Decoding is measured on a real WAV file written first (streams/audio).
-// Timings are CPU time of this process (process.cpuUsage), best of BENCH_PIPELINE_REPS (default 3)
-// runs after one warm-up run: the machine is shared, and CPU time is what "× real time on one core"
-// means. analysis_x is the analysis path alone (resample → mel → windows → MFCC), without decode
-// or the classifier.
+// Timings are CPU time of this process (process.cpuUsage: the machine is shared, and CPU time is
+// what "× real time on one core" means), the MEDIAN of BENCH_PIPELINE_REPS (default 7) passes after
+// one warm-up pass, over BENCH_PIPELINE_S (default 600) s of audio. The two headline figures also
+// give their fastest and slowest pass (…_lo, …_hi), so one run shows its own spread; bench/run.ts
+// adds the spread across runs. analysis_x is the analysis path alone (resample → mel → windows →
+// MFCC), without decode or the classifier.
 import { count, lastValueFrom, toArray, from, map, mergeMap } from 'rxjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,14 +34,18 @@ export const units: Record<string, string> = {
   classify_x: '× real time',
   pipeline_x: '× real time',
   decode_windows_mfcc_x: '× real time (target ≥ 1000)',
+  decode_windows_mfcc_x_lo: '× real time, slowest pass of the run',
+  decode_windows_mfcc_x_hi: '× real time, fastest pass of the run',
   replay_x: '× real time, whole replay incl. model',
+  replay_x_lo: '× real time, slowest pass of the run',
+  replay_x_hi: '× real time, fastest pass of the run',
   windows: 'windows per run',
   us_per_frame: 'µs per 48 kHz hop-512 frame',
 };
 export const runs = 3;
 
 const SR = 48_000;
-const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 300;
+const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 600;
 
 function signal(): Float32Array {
   const base = noise(SECONDS, SR, 0.01, 3);
@@ -49,23 +55,38 @@ function signal(): Float32Array {
 
 let cached: { sig: Float32Array; chunks: PcmChunk[]; wav: string; dir: string } | null = null;
 
-const REPS = Math.max(1, Number(process.env.BENCH_PIPELINE_REPS) || 3);
+const REPS = Math.max(1, Number(process.env.BENCH_PIPELINE_REPS) || 7);
 
 function cpuS(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
 
-/** Best CPU seconds of REPS runs after one warm-up run (the JIT compiles during the first). */
-async function timeIt(f: () => Promise<unknown>): Promise<number> {
+interface Timing {
+  /** Median CPU seconds of the passes. */
+  readonly s: number;
+  readonly min: number;
+  readonly max: number;
+  readonly all: readonly number[];
+}
+
+function median(xs: readonly number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+/** CPU seconds of REPS passes after one warm-up pass (the JIT compiles during the first). */
+async function timeIt(f: () => Promise<unknown>): Promise<Timing> {
+  (globalThis as { gc?: () => void }).gc?.(); // the previous stage's garbage is not this one's
   await f();
-  let best = Infinity;
+  const all: number[] = [];
   for (let r = 0; r < REPS; r++) {
     const t = cpuS();
     await f();
-    best = Math.min(best, cpuS() - t);
+    all.push(cpuS() - t);
   }
-  return best;
+  return { s: median(all), min: Math.min(...all), max: Math.max(...all), all };
 }
 
 export async function run(): Promise<Record<string, number>> {
@@ -103,8 +124,8 @@ export async function run(): Promise<Record<string, number>> {
       ),
     ),
   );
-  let classify = Number.NaN;
-  let replay = Number.NaN;
+  let classify: Timing | null = null;
+  let replay: Timing | null = null;
   try {
     const { loadWindowClassifier, defaultModelDir } = await import('../models/classifier.ts');
     const model = await loadWindowClassifier(defaultModelDir());
@@ -130,20 +151,27 @@ export async function run(): Promise<Record<string, number>> {
   } catch (err) {
     process.stderr.write(`bench pipeline: no model (${(err as Error).message.slice(0, 120)}); classify not measured\n`);
   }
-  const total = decode + features + (Number.isNaN(classify) ? 0 : classify);
+  const total = decode.s + features.s + (classify ? classify.s : 0);
   const x = (s: number): number => SECONDS / s;
+  // decode + analysis per pass: the passes of the two stages paired in order
+  const dwm = decode.all.map((d, i) => d + features.all[i]);
+  const nan = Number.NaN;
   return {
-    decode_x: x(decode),
-    resample_x: x(resample),
-    mel_x: x(mel),
-    windows_x: x(windows),
-    features_x: x(features),
-    analysis_x: x(features),
-    classify_x: x(classify),
+    decode_x: x(decode.s),
+    resample_x: x(resample.s),
+    mel_x: x(mel.s),
+    windows_x: x(windows.s),
+    features_x: x(features.s),
+    analysis_x: x(features.s),
+    classify_x: classify ? x(classify.s) : nan,
     pipeline_x: x(total),
     // Issue target: decode, windows and MFCC on one core (classification apart).
-    decode_windows_mfcc_x: x(decode + features),
-    replay_x: x(replay),
+    decode_windows_mfcc_x: x(decode.s + features.s),
+    decode_windows_mfcc_x_lo: x(Math.max(...dwm)),
+    decode_windows_mfcc_x_hi: x(Math.min(...dwm)),
+    replay_x: replay ? x(replay.s) : nan,
+    replay_x_lo: replay ? x(replay.max) : nan,
+    replay_x_hi: replay ? x(replay.min) : nan,
     us_per_frame: (total * 1e6) / ((SECONDS * SR) / 512),
     windows: nWin / (REPS + 1),
   };

@@ -136,9 +136,15 @@ let scratch = new Float32Array(0);
 
 /** T × nMfcc MFCC matrix (row-major by frame) of a window of any duration. A fresh array. */
 export function fixedFeatures(win: FeatureInput, cfg: FeatureConfig): Float32Array {
+  return fixedFeaturesInto(win, cfg, new Float32Array(cfg.frames * cfg.nMfcc));
+}
+
+/** fixedFeatures written into `out` (T × nMfcc values, e.g. one slot of a batch buffer). */
+export function fixedFeaturesInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
+  if (out.length !== cfg.frames * cfg.nMfcc) throw new Error(`features: output holds ${out.length} values, need ${cfg.frames}×${cfg.nMfcc}`);
   const n = cfg.frames * cfg.nMels;
   if (scratch.length !== n) scratch = new Float32Array(n);
   const mel = fixedMelInto(win, cfg, scratch);
   const db = powerToDb(mel, { ref: 1, amin: 1e-10, topDb: cfg.topDb });
-  return dctFrames(db, cfg.frames, cfg.nMels, cfg.nMfcc);
+  return dctFrames(db, cfg.frames, cfg.nMels, cfg.nMfcc, out);
 }

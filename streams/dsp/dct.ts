@@ -134,7 +134,7 @@ const BLOCK = 64;
 let scratch = new Float64Array(0);
 
 /** frames × n (row-major) → frames × nOut: the DCT of every frame. */
-export function dctFrames(x: Float32Array, frames: number, n: number, nOut: number, out = new Float32Array(frames * nOut)): Float32Array {
+export function dctFrames(x: Float32Array, frames: number, n: number, nOut: number, out: Float32Array = new Float32Array(frames * nOut)): Float32Array {
   if (n % 4 !== 0 || n < 8) return dctFramesOnceFolded(x, frames, n, nOut, out);
   const groups = rowGroups(n, nOut);
   const h = n / 2;
