@@ -87,7 +87,9 @@ export function encountersFrom(raw: RawResponse): Encounter[] {
   return out;
 }
 
-const STATES: readonly string[] = ['connecting', 'live', 'stalled', 'down', 'faulted', 'ended'];
+// A Record, not a list: tsc fails here when SourceState gains a state, so rows in it are not dropped.
+const STATES: Readonly<Record<SourceState, true>> = { connecting: true, live: true, stalled: true, down: true, faulted: true, ended: true, waiting: true };
+const isState = (v: string | undefined): v is SourceState => v !== undefined && Object.hasOwn(STATES, v);
 
 export function healthFrom(raw: RawResponse): StationStatus[] {
   const out: StationStatus[] = [];
@@ -96,10 +98,10 @@ export function healthFrom(raw: RawResponse): StationStatus[] {
       const at = numv(r.time);
       const state = str(r.status);
       const station = str(r.station);
-      if (at === undefined || state === undefined || !STATES.includes(state) || station === undefined) continue;
+      if (at === undefined || !isState(state) || station === undefined) continue;
       const message = str(r.message);
       out.push({
-        station, state: state as SourceState, at,
+        station, state, at,
         rmsDb: numv(r.rms_db) ?? null,
         lagS: numv(r.lag_s) ?? 0,
         gapS: numv(r.gap_s) ?? 0,

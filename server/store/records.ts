@@ -30,12 +30,14 @@ export function asEncounter(v: unknown): Encounter | undefined {
   return { id, station, species, start, end, count, peakConfidence };
 }
 
-const STATES: readonly SourceState[] = ['connecting', 'live', 'stalled', 'down', 'faulted', 'ended'];
+// A Record, not a list: tsc fails here when SourceState gains a state, so rows in it are not dropped.
+const STATES: Readonly<Record<SourceState, true>> = { connecting: true, live: true, stalled: true, down: true, faulted: true, ended: true, waiting: true };
+const isState = (v: unknown): v is SourceState => isStr(v) && Object.hasOwn(STATES, v);
 
 export function asStatus(v: unknown): StationStatus | undefined {
   if (!isObj(v)) return undefined;
   const { station, state, rmsDb, lagS, gapS, samples, at } = v;
-  if (!isStr(station) || !STATES.includes(state as SourceState)) return undefined;
+  if (!isStr(station) || !isState(state)) return undefined;
   if (!(rmsDb === null || isNum(rmsDb)) || !isNum(lagS) || !isNum(gapS) || !isNum(samples) || !isNum(at)) return undefined;
-  return { station, state: state as SourceState, rmsDb, lagS, gapS, samples, at, ...(isStr(v.message) ? { message: v.message } : {}) };
+  return { station, state, rmsDb, lagS, gapS, samples, at, ...(isStr(v.message) ? { message: v.message } : {}) };
 }

@@ -106,6 +106,25 @@ describe('embedded JSON-lines store', () => {
     await s.close();
   });
 
+  it("reads back a 'waiting' health row from disk (a new store on the same folder), next to the other states", async () => {
+    const dir = dataDir();
+    const a = createEmbeddedStore({ dir });
+    const rows = [
+      status('arch', T0, { state: 'connecting', rmsDb: null }),
+      status('arch', T0 + 1000, { state: 'waiting', rmsDb: null, samples: 0, message: 'no audio files in /rec yet' }),
+      status('arch', T0 + 2000, { state: 'live' }),
+      status('arch', T0 + 3000, { state: 'faulted', message: 'bad file' }),
+    ];
+    await a.writeHealth(rows);
+    await a.close();
+    // A state nobody knows is still dropped, not trusted.
+    const day = readdirSync(join(dir, 'health'))[0];
+    appendFileSync(join(dir, 'health', day), JSON.stringify({ ...status('arch', T0 + 4000), state: 'sleeping' }) + '\n');
+    const b = createEmbeddedStore({ dir });
+    expect(await b.queryHealth({ from: T0, to: T0 + 10_000 })).toEqual(rows);
+    await b.close();
+  });
+
   it('drops day files older than the retention', async () => {
     const dir = dataDir();
     const a = createEmbeddedStore({ dir });

@@ -93,6 +93,21 @@ describe('InfluxStore against a real influxd', () => {
     await s.close();
   });
 
+  it("reads back a 'waiting' health row (an archive folder with no files yet) with its message", async () => {
+    const s = store('health_wait');
+    const rows = [
+      status('arch', T0, { state: 'waiting', rmsDb: null, samples: 0, message: 'no audio files in /rec yet' }),
+      status('arch', T0 + 1000, { state: 'live' }),
+    ];
+    await s.writeHealth(rows);
+    // A state nobody knows is still dropped, not trusted.
+    const bad = `station_health,station=arch status="sleeping",rms_db=-40,lag_s=0,gap_s=0,samples=1i ${BigInt(T0 + 2000) * 1_000_000n}`;
+    const w = await fetch(`${db.url}/write?db=health_wait&rp=${encodeURIComponent('hydromon')}`, { method: 'POST', body: bad });
+    expect(w.status).toBe(204);
+    expect(await s.queryHealth({ from: T0, to: T0 + 5000, station: 'arch' })).toEqual(rows);
+    await s.close();
+  });
+
   it('fails a write clearly when the server is unreachable', async () => {
     const s = createInfluxStore('http://127.0.0.1:1/nothing', { writeTimeoutMs: 500 });
     await expect(s.writeLines(['x v=1 1'])).rejects.toThrow(/127\.0\.0\.1:1/);
