@@ -53,6 +53,10 @@ export const stationSchema = z
     /** Archive replay pace: 1 = real time, N× or 'max'. */
     speed: z.union([positive, z.literal('max')]).default(1),
     loop: z.boolean().default(false),
+    /** Archive folder with no WAV/FLAC yet: seconds between looks for files (state 'waiting').
+     *  Default 5 when paced; at speed 'max' an empty folder is an error unless this is set.
+     *  At most a day (timers cannot wait longer than ~24 days). */
+    waitPollS: positive.max(86_400).optional(),
     /** Multi-channel input: 'mix' downmixes, a number picks a channel (0-based). */
     channel: z.union([z.literal('mix'), z.number().int().min(0)]).default('mix'),
     /** Archive files whose names carry no time start here (ISO 8601). */

@@ -16,6 +16,7 @@ export function openStationSource(st: StationConfig, ctx: SourceContext): Observ
       loop: st.loop,
       channel: st.channel,
       ...(st.startTime ? { startTime: Date.parse(st.startTime) } : {}),
+      ...(st.waitPollS !== undefined ? { waitPollS: st.waitPollS } : {}),
       report: ctx.report,
     });
   }

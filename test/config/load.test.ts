@@ -27,6 +27,16 @@ describe('config', () => {
     expect(() => parseConfig('stations:\n  - id: a\n    source: x\n    events: {minS: 2, maxS: 1}\n', 'f.yaml', {})).toThrow(/maxS/);
   });
 
+  it('takes waitPollS (seconds) for an archive station, and names the file and field of a bad one', () => {
+    const station = (v: string): string => `stations:\n  - id: a\n    source: ./rec\n    waitPollS: ${v}\n`;
+    expect(parseConfig(station('2.5'), 'w.yaml', {}).stations[0].waitPollS).toBe(2.5);
+    expect(parseConfig('stations:\n  - {id: a, source: ./rec}\n', 'w.yaml', {}).stations[0].waitPollS).toBeUndefined();
+    for (const bad of ['0', '-1', '"5"', 'fast', '.inf', '100000']) {
+      expect(() => parseConfig(station(bad), 'w.yaml', {}), bad).toThrow(ConfigError);
+      expect(() => parseConfig(station(bad), 'w.yaml', {}), bad).toThrow(/^w\.yaml: stations\[0\]\.waitPollS: /);
+    }
+  });
+
   it('rejects two stations with one id', () => {
     const text = 'stations:\n  - {id: a, source: x}\n  - {id: a, source: y}\n';
     expect(() => parseConfig(text, 'f.yaml', {})).toThrow(/"a" is used twice/);
