@@ -80,6 +80,7 @@ export async function loadClassifier(dir: string = defaultModelDir()): Promise<S
     labels,
     featureConfig,
     threshold: meta.threshold,
+    trainedWithNoiseGate: meta.noiseGate === true,
     predictBatch,
     predict: async (batch) => predictBatch(batch),
     dispose() {

@@ -18,6 +18,8 @@ export interface ClassifierMeta {
   readonly trainedAt: string;
   readonly command: string;
   readonly seed: number;
+  /** The training features went through the noise gate (absent in older folders = no). */
+  readonly noiseGate?: boolean;
 }
 
 export interface SavedModel {

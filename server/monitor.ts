@@ -74,6 +74,18 @@ function redact(source: string): string {
   return source;
 }
 
+/**
+ * The warning for a station that gates its input for a model trained on ungated features (or the
+ * reverse): the model then sees a sound it never learned and false alarms multiply. Null when the
+ * two agree or no model is loaded.
+ */
+export function gateMismatch(station: string, gated: boolean, model: WindowClassifier | null): string | null {
+  if (!model || gated === (model.trainedWithNoiseGate === true)) return null;
+  return gated
+    ? `hydromon: warning: station ${station} has noiseGate on, but model ${model.name} was trained on ungated features: expect many false detections (its model card measured them); set noiseGate: false or use a model trained with the gate`
+    : `hydromon: warning: station ${station} has noiseGate off, but model ${model.name} was trained on gated features: turn noiseGate on for this station`;
+}
+
 export function startMonitor(deps: MonitorDeps): Monitor {
   const { config, store, model } = deps;
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`));
@@ -84,6 +96,10 @@ export function startMonitor(deps: MonitorDeps): Monitor {
   const alertEvents$ = new Subject<AlertEvent>();
   const columns$ = new Subject<SpectrogramColumn>();
   const stations = config.stations.filter((s) => s.enabled);
+  for (const st of stations) {
+    const warning = gateMismatch(st.id, st.noiseGate !== false, model);
+    if (warning) log(warning);
+  }
   const latest = new Map<string, StationStatus>();
   const counters = {
     windows: {} as Record<string, number>,

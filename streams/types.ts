@@ -182,6 +182,12 @@ export interface WindowClassifier {
   /** One prediction per input; each input is T × nMfcc from the feature stage. */
   predictBatch(batch: readonly Float32Array[]): Prediction[];
   dispose?(): void;
+  /**
+   * Whether the model learned from noise-gated features. A model trained without the gate sees
+   * gated input as a different sound (the shipped model's false alarms rose 4 → 876 per hour), so
+   * the monitor warns when a station gates for a model that did not. Absent = not gated.
+   */
+  readonly trainedWithNoiseGate?: boolean;
 }
 
 /** A window with what the model made of it (null when no model is loaded). */

@@ -25,6 +25,8 @@ describe('shipped model', () => {
       expect(clf.labels.length).toBeGreaterThanOrEqual(3);
       expect(clf.threshold).toBeGreaterThan(0);
       expect(clf.threshold).toBeLessThan(1);
+      // Trained on ungated features: the monitor warns a station that turns the gate on.
+      expect(clf.trainedWithNoiseGate).toBe(false);
       const x = new Float32Array(defaultFeatureConfig.frames * defaultFeatureConfig.nMfcc);
       const [p] = clf.predictBatch([x]);
       expect(p.probs).toHaveLength(clf.labels.length);
