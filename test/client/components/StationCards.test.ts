@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { fireEvent, render, screen } from '@testing-library/svelte';
+import { compile } from 'svelte/compiler';
 import { describe, expect, it } from 'vitest';
 import StationCards from '../../../client/src/lib/components/StationCards.svelte';
 import type { StationInfo } from '../../../server/monitor-types.ts';
@@ -8,6 +10,17 @@ const st = (id: string, state: SourceState, rmsDb: number | null, lagS: number, 
   id, name: id.toUpperCase(), source: `x://${id}`, kind: 'test',
   status: { station: id, state, rmsDb, lagS, gapS: 0, samples: 0, at: 0, ...(message ? { message } : {}) },
 });
+
+/** The rules of a stylesheet (Svelte's scoping classes removed), by selector. */
+function rulesOf(css: string): Map<string, CSSStyleDeclaration> {
+  const style = document.createElement('style');
+  style.textContent = css.replace(/:where\(\.svelte-[a-z0-9]+\)|\.svelte-[a-z0-9]+/g, '');
+  document.head.append(style);
+  const out = new Map<string, CSSStyleDeclaration>();
+  for (const r of Array.from(style.sheet?.cssRules ?? [])) if (r instanceof CSSStyleRule) out.set(r.selectorText, r.style);
+  style.remove();
+  return out;
+}
 
 describe('StationCards', () => {
   const stations = [st('lab', 'live', -31.26, 0.4), st('bay', 'down', null, 0, 'connection refused'), st('pier', 'faulted', -80, 120)];
@@ -45,6 +58,36 @@ describe('StationCards', () => {
     expect(behind[1]?.textContent).toBe('0.0 s');
     expect(behind[1]?.classList.contains('behind')).toBe(false);
     expect(behind[2]).toBeNull(); // not paced: no row at all
+  });
+
+  it("labels a 'waiting' station (archive folder with no files yet) \"waiting for files\", keeping the full message as a tooltip", () => {
+    const full = 'waiting for WAV or FLAC files in /srv/archive (looking every 5 s)';
+    render(StationCards, { stations: [st('arch', 'waiting', null, 0, full), st('quiet', 'waiting', null, 0), st('bay', 'down', null, 0, 'connection refused')], detections: [] });
+    const cards = screen.getAllByTestId('station-card');
+    expect(cards[0].classList.contains('waiting')).toBe(true);
+    expect(cards[0].querySelector('[data-testid="station-state"]')?.textContent).toBe('waiting');
+    const msg = cards[0].querySelector('[data-testid="station-message"]');
+    expect(msg?.textContent).toBe('waiting for files');
+    expect(msg?.getAttribute('title')).toBe(full);
+    // Without a message from the source, the label is still there.
+    expect(cards[1].querySelector('[data-testid="station-message"]')?.textContent).toBe('waiting for files');
+    // Other states keep showing their own message.
+    expect(cards[2].querySelector('[data-testid="station-message"]')?.textContent).toBe('connection refused');
+  });
+
+  it("styles 'waiting' in its own calm colour (dashed edge), not the fault or connecting colour", () => {
+    const file = 'client/src/lib/components/StationCards.svelte';
+    const own = rulesOf(compile(readFileSync(file, 'utf8'), { filename: file, css: 'external' }).css?.code ?? '');
+    const palette = rulesOf(readFileSync('client/src/app.css', 'utf8')).get(':root');
+    const card = own.get('.waiting');
+    expect(card?.getPropertyValue('border-left-color')).toBe('var(--waiting)');
+    expect(card?.getPropertyValue('border-left-style')).toBe('dashed');
+    expect(own.get('.waiting .state')?.getPropertyValue('color')).toBe('var(--waiting)');
+    const waiting = (own.get('.cards')?.getPropertyValue('--waiting') || palette?.getPropertyValue('--waiting') || '').trim().toLowerCase();
+    expect(waiting).toMatch(/^#[0-9a-f]{6}$/);
+    const others = ['--live', '--stalled', '--down', '--connecting', '--faulted', '--ended', '--accent'].map((v) => palette?.getPropertyValue(v).trim().toLowerCase());
+    expect(others.every((c) => c !== undefined && /^#[0-9a-f]{6}$/.test(c))).toBe(true);
+    expect(others).not.toContain(waiting);
   });
 
   it('marks the selected station and reports clicks', async () => {
