@@ -6,8 +6,10 @@
 // that starts with the frames still held; nothing already written is ever changed), so a window's
 // MelView is a subarray of its slab. Chunks' samples are never changed once emitted (the pipeline's
 // contract), so samplesLater() gives a view of a chunk, or copies only when a window straddles
-// chunks, and only when asked.
+// chunks, and only when asked. The one exception, samples a source recycles (audio/recycled.ts),
+// are copied on arrival.
 import type { AnalysisBlock, MelView, Origin } from './types.ts';
+import { keepable } from './audio/recycled.ts';
 
 interface HeldChunk {
   readonly first: number; // sample index within the run
@@ -44,7 +46,8 @@ export class RunBuffer {
       this.reset(block);
       fresh = true;
     }
-    this.chunks.push({ first: this.sampleCount, samples: chunk.samples, origin: chunk.origin });
+    // a source's recycled read buffer is rewritten by its next block: keep a copy of those samples
+    this.chunks.push({ first: this.sampleCount, samples: keepable(chunk.samples), origin: chunk.origin });
     this.sampleCount += chunk.samples.length;
     if (mel.count > 0) this.appendFrames(block.frameIndex, mel);
     return fresh;

@@ -31,8 +31,11 @@ export interface AudioStream extends AudioInfo {
   /**
    * Up to `maxFrames` frames, one Float32Array per channel: exactly `maxFrames` except at the end of
    * the file; null once the file is exhausted. Throws AudioFormatError on corrupt data.
+   * With `into` (one array per channel, each at least `maxFrames` long) the samples are written
+   * there and the result is views of it, so a caller can decode every block into the same memory
+   * (see recycled.ts); without it each read returns new arrays.
    */
-  read(maxFrames: number): Promise<Float32Array[] | null>;
+  read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null>;
   /** NaN/Inf samples replaced by 0 so far. */
   readonly nonFinite: number;
   /** Samples per channel of corrupt FLAC frames replaced by silence so far (with `conceal`). */

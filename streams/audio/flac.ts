@@ -7,6 +7,7 @@ import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
 import { NEED_MORE } from './flac-bits.ts';
+import { checkInto } from './read-into.ts';
 import { decodeFrame, FlacFrameError, type StreamInfo } from './flac-frame.ts';
 
 export type { StreamInfo };
@@ -302,10 +303,11 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
     get nonFinite() { return 0; },
     get concealed() { return cur.concealed; },
     notes,
-    async read(maxFrames: number): Promise<Float32Array[] | null> {
+    async read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const want = Math.max(0, Math.floor(maxFrames));
       if (want === 0) return null;
+      if (into) checkInto(into, h.channels, want, path);
       const parts: Float32Array[][] = [];
       let got = 0;
       while (got < want) {
@@ -324,7 +326,7 @@ function flacStream(fh: FileHandle, size: number, h: FlacHeader, path: string, o
       if (got === 0) return null;
       const out: Float32Array[] = [];
       for (let c = 0; c < h.channels; c++) {
-        const ch = new Float32Array(got);
+        const ch = into ? into[c].subarray(0, got) : new Float32Array(got);
         let p = 0;
         for (const part of parts) { ch.set(part[c], p); p += part[c].length; }
         out.push(ch);

@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
+import { checkInto, viewsOf } from './read-into.ts';
 
 export { bufferSource, type ByteSource };
 
@@ -357,10 +358,11 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
     get nonFinite() { return nonFinite; },
     concealed: 0, // WAV has no checksums: corruption cannot be detected, only structural faults
     notes: h.notes,
-    async read(maxFrames: number): Promise<Float32Array[] | null> {
+    async read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null> {
       if (closed) throw new Error(`${path}: read after close`);
       const n = Math.min(Math.max(0, Math.floor(maxFrames)), h.frames - frame);
       if (n <= 0) return null;
+      if (into) checkInto(into, h.channelCount, n, path);
       const bytes = n * h.blockAlign;
       if (buf.length < bytes) buf = new Uint8Array(bytes);
       const pos = h.dataOffset + frame * h.blockAlign;
@@ -371,7 +373,7 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
         got += bytesRead;
       }
       if (got < bytes) throw new AudioFormatError(path, `file shrank while reading (at byte ${pos + got})`);
-      const out = makeChannels(h.channelCount, n);
+      const out = into ? viewsOf(into, h.channelCount, n) : makeChannels(h.channelCount, n);
       nonFinite += decodeWavFrames(h, buf, 0, n, out, 0);
       frame += n;
       return out;

@@ -28,11 +28,19 @@
 // therefore throttles reading, and at most one block per file is in memory; a consumer that hands
 // chunks to an asynchronous queue passes `gate` to hold reading until its queue has room. Do not put pace() after this
 // source: pass `speed` here instead (pace() would have to buffer what it is pushed).
+//
+// Recycle: with `recycle`, every block is decoded into the same buffers (marked in
+// audio/recycled.ts) instead of fresh ones: a replay at speed 'max' spent more on new memory and
+// its collection than on decoding. A chunk's samples are then valid only until the next block is
+// read, which backpressure puts after the block's last next() has returned; a consumer keeps them
+// longer only by copying (stationPipeline's run buffer copies recycled samples, the clip ring copies
+// every chunk). Not with `gate`, whose queue holds chunks past next().
 import { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
 import { openAudioStream } from '../audio/read.ts';
 import { AudioFormatError } from '../audio/errors.ts';
 import { downmix } from '../audio/downmix.ts';
+import { markRecycled } from '../audio/recycled.ts';
 import type { AudioStream } from '../audio/audio-stream.ts';
 import { listArchive, type ArchiveFile } from '../audio/archive-files.ts';
 import { PaceClock, validateSpeed, type ReplaySpeed } from '../operators/pace.ts';
@@ -66,6 +74,11 @@ export interface ArchiveSourceOptions {
   readonly waitPollS?: number | false;
   /** Wall clock for pacing and report times (injectable for tests). */
   readonly now?: () => number;
+  /**
+   * Decode every block into the same memory (see the note on recycling above): for consumers that
+   * copy whatever they keep past next(), such as stationPipeline. Default false. Not with `gate`.
+   */
+  readonly recycle?: boolean;
 }
 
 const GAP_TOLERANCE_MS = 1;
@@ -91,6 +104,8 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     throw new RangeError(`archive waitPollS must be > 0 or false, got ${String(waitPollS)}`);
   }
   const paced = opts.speed !== 'max';
+  const recycle = opts.recycle === true;
+  if (recycle && opts.gate) throw new RangeError('archive: recycle and gate exclude each other (a gated consumer queues chunks past next())');
 
   return new Observable<PcmChunk>((subscriber) => {
     let stopped = false;
@@ -118,6 +133,22 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     };
     const fileError = (file: string, message: string): void =>
       report({ type: 'error', station, at: now(), message: message.startsWith(file) ? message : `${file}: ${message}` });
+    // The recycled read buffers of this subscription (one per channel, and the mix), grown as needed.
+    const pool: Float32Array[] = [];
+    let mixBuf: Float32Array | null = null;
+    const recycled = (n: number): Float32Array => {
+      const a = new Float32Array(n);
+      markRecycled(a);
+      return a;
+    };
+    const readInto = (channels: number, frames: number): Float32Array[] => {
+      for (let c = 0; c < channels; c++) if (!pool[c] || pool[c].length < frames) pool[c] = recycled(frames);
+      return pool;
+    };
+    const mixInto = (frames: number): Float32Array => {
+      if (!mixBuf || mixBuf.length < frames) mixBuf = recycled(frames);
+      return mixBuf;
+    };
     const sleep = (ms: number): Promise<void> =>
       new Promise((resolve) => {
         wake = resolve;
@@ -154,7 +185,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           }
           let data: Float32Array[] | null;
           try {
-            data = await s.read(readFrames);
+            data = await s.read(readFrames, recycle ? readInto(s.channelCount, readFrames) : undefined);
           } catch (e) {
             // Corrupt audio mid-file: keep what played, report, go on with the next file.
             if (!(e instanceof AudioFormatError)) throw e;
@@ -162,7 +193,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
             break;
           }
           if (!data || stopped) break;
-          const all = channel === 'mix' ? downmix(data) : data[channel];
+          const all = channel === 'mix' ? downmix(data, recycle && data.length > 1 ? mixInto(readFrames) : undefined) : data[channel];
           for (let o = 0; o < all.length && !stopped; o += block) {
             const samples = all.subarray(o, Math.min(all.length, o + block));
             // Read first, then hold: the schedule advances by what was actually read.
