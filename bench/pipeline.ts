@@ -100,10 +100,11 @@ export async function run(): Promise<Record<string, number>> {
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
   const { chunks, wav } = cached;
-  // Decoding as replay does it: the archive source at speed max (block-wise reads, chunks).
-  // Counted, not collected: the pipeline lets go of each chunk once analysed, and holding 300 s of
-  // chunks would time the garbage collector instead of the decoder.
-  const decode = await timeIt(() => lastValueFrom(archiveSource({ station: 'bench', path: wav, speed: 'max' }).pipe(count())));
+  // Decoding as replay does it: the archive source at speed max (block-wise reads, chunks, every
+  // block decoded into the same recycled buffers — replay feeds stationPipeline, which copies what
+  // it keeps). Counted, not collected: the pipeline lets go of each chunk once analysed, and
+  // holding 300 s of chunks would time the garbage collector instead of the decoder.
+  const decode = await timeIt(() => lastValueFrom(archiveSource({ station: 'bench', path: wav, speed: 'max', recycle: true }).pipe(count())));
   const resample = await timeIt(() => lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), toArray())));
   const mel = await timeIt(() => lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), toArray())));
   const cut = { sliding: { durationS: 2, hopS: 1 } } as const;
@@ -138,7 +139,7 @@ export async function run(): Promise<Record<string, number>> {
       lastValueFrom(
         stationPipeline({
           station: 'bench',
-          source: (ctx) => archiveSource({ station: ctx.station, path: wav, speed: 'max', report: ctx.report }),
+          source: (ctx) => archiveSource({ station: ctx.station, path: wav, speed: 'max', report: ctx.report, recycle: true }),
           featureConfig: cfg,
           sliding: { durationS: 2, hopS: 1 },
           model,
