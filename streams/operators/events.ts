@@ -79,10 +79,15 @@ export function energyEvents(opts: EventOptions): OperatorFunction<AnalysisBlock
         let hi = peak;
         while (lo > 0 && ev.bandPower[lo - 1] >= limit) lo--;
         while (hi < buf.nMels - 1 && ev.bandPower[hi + 1] >= limit) hi++;
+        // Fetched on first read (a view when one chunk holds the event): with the stream's mel
+        // frames at hand the features never read them.
+        const samples = buf.samplesLater(startSample, endSample);
         sub.next({
           station: buf.station,
           sampleRate: buf.sampleRate,
-          samples: buf.samples(startSample, endSample),
+          get samples(): Float32Array {
+            return samples();
+          },
           start: buf.timeOf(startSample),
           end: buf.timeOf(endSample),
           kind: 'event',
