@@ -34,6 +34,35 @@ function fmt(x: number): string {
 
 type Summary = Record<string, { median: number; min: number; max: number; runs: number; unit: string }>;
 
+/**
+ * The "measured" stamp of each bench in a RESULTS.md table (from its first row). A partial run
+ * keeps these for the benches it does not re-run: results.json has held dates only since they
+ * were added, so older rows know theirs only from the table.
+ */
+export function measuredDates(md: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of md.split('\n')) {
+    // | bench | figure | median | spread | unit | runs | measured |
+    // (the date is the last cell: a unit may hold a '|' of its own)
+    const cells = line.split('|').map((c) => c.trim());
+    if (cells.length < 9) continue;
+    const [bench, measured] = [cells[1], cells[cells.length - 2]];
+    if (/^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(measured)) out[bench] ??= measured;
+  }
+  return out;
+}
+
+/** The table of RESULTS.md: every figure of every bench, each bench with its own date. */
+export function resultsTable(results: Record<string, Summary>, dates: Record<string, string>): string {
+  const rows: string[] = [];
+  for (const [bench, figs] of Object.entries(results)) {
+    for (const [k, v] of Object.entries(figs)) {
+      rows.push(`| ${bench} | ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${v.unit} | ${v.runs} | ${(dates[bench] ?? 'unknown').slice(0, 16)} |`);
+    }
+  }
+  return ['| bench | figure | median | spread (min – max) | unit | runs | measured |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 /** In a child process: run one bench its number of times and print its summary as one JSON line. */
 async function child(name: string): Promise<void> {
   const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as Partial<BenchModule>;
@@ -62,7 +91,11 @@ async function main(): Promise<void> {
   const saved = join(here, 'results.json');
   const previous = only.length > 0 && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as { results?: Record<string, Summary>; dates?: Record<string, string> }) : {};
   const results: Record<string, Summary> = { ...(previous.results ?? {}) };
-  const dates: Record<string, string> = { ...(previous.dates ?? {}) };
+  const table0 = join(here, 'RESULTS.md');
+  const dates: Record<string, string> = {
+    ...(only.length > 0 && existsSync(table0) ? measuredDates(readFileSync(table0, 'utf8')) : {}),
+    ...(previous.dates ?? {}),
+  };
   for (const name of names) {
     process.stderr.write(`bench ${name}\n`);
     let out: string;
@@ -84,13 +117,7 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
   const date = new Date().toISOString();
   process.stdout.write(`${JSON.stringify({ machine, date, results }, null, 2)}\n`);
-  const rows: string[] = [];
-  for (const [bench, figs] of Object.entries(results)) {
-    for (const [k, v] of Object.entries(figs)) {
-      rows.push(`| ${bench} | ${k} | ${fmt(v.median)} | ${fmt(v.min)} – ${fmt(v.max)} | ${v.unit} | ${v.runs} | ${(dates[bench] ?? date).slice(0, 16)} |`);
-    }
-  }
-  const table = ['| bench | figure | median | spread (min – max) | unit | runs | measured |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  const table = resultsTable(results, dates);
   process.stdout.write(`\n${table}\n`);
   writeFileSync(
     join(here, 'RESULTS.md'),
@@ -99,8 +126,8 @@ async function main(): Promise<void> {
   writeFileSync(saved, `${JSON.stringify({ machine, date, dates, results }, null, 2)}\n`);
 }
 
-if (process.argv[2] === '--child') {
-  await child(process.argv[3]);
-} else {
-  await main();
+// Run only as a script (imported, e.g. by its test, it does nothing).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--child') await child(process.argv[3]);
+  else await main();
 }
