@@ -93,8 +93,8 @@ export function renderCard(c: CardInput): string {
   if (c.sameTapeTop) lines.push(`Single-tape species (same-tape validation, not comparable): accuracy ${pct(c.sameTapeTop.accuracy)}, n = ${c.sameTapeTop.n}.`, '', perClassTable(c.sameTapeTop), '');
   if (c.continuousThresholded) lines.push(`Windows of the held-out continuous recordings (2 s background windows and call windows, threshold applied; \`unknown\` on background counts as wrong here): accuracy ${pct(c.continuousThresholded.accuracy)}, n = ${c.continuousThresholded.n}.`, '', perClassTable(c.continuousThresholded), '');
   if (c.baselines.length > 0) {
-    lines.push('## The research\'s models on the same split', '');
-    lines.push('The research reported 83.2 % (seed CNN) and 70.2 % (dense baseline) on a random clip-level split of the 32-species set, where clips of one tape sit on both sides. Here every model is trained with the same data, augmentation and seed and scored by top label on the same tape-disjoint validation clips:', '');
+    lines.push('## Other models on the same split', '');
+    lines.push('The research reported 83.2 % (seed CNN) and 70.2 % (dense baseline) on a random clip-level split of the 32-species set, where clips of one tape sit on both sides. Here every model (the research\'s two, and any cheaper variants of ours) is trained with the same data, augmentation and seed and scored by top label on the same tape-disjoint validation clips:', '');
     lines.push('| architecture | parameters | accuracy | macro-F1 | command |', '|---|---|---|---|---|',
       `| ${c.arch} (this model) | ${c.params} | ${pct(c.disjointTop.accuracy)} | ${f3(c.disjointTop.macro_f1)} | above |`,
       ...c.baselines.map((b) => `| ${b.arch} | ${b.params} | ${pct(b.accuracy)} | ${f3(b.macroF1)} | \`${b.command}\` |`), '');

@@ -42,6 +42,17 @@ export function normaliseBatch(batch: readonly Float32Array[], cfg: FeatureConfi
   return out;
 }
 
+/** The batch as one [B·T·n] buffer, unchanged (inputs of the wrong size are an error). */
+export function packBatch(batch: readonly Float32Array[], cfg: FeatureConfig): Float32Array {
+  const dim = cfg.frames * cfg.nMfcc;
+  const out = new Float32Array(batch.length * dim);
+  batch.forEach((x, b) => {
+    if (x.length !== dim) throw new Error(`classifier: input ${b} has ${x.length} values, expected ${cfg.frames}×${cfg.nMfcc} = ${dim}`);
+    out.set(x, b * dim);
+  });
+  return out;
+}
+
 export interface SyncClassifier extends Classifier, WindowClassifier {
   /** Synchronous twin of predict (the wasm backend computes in place): the pipeline's form. */
   predictBatch(batch: readonly Float32Array[]): Prediction[];
@@ -58,14 +69,19 @@ export async function loadClassifier(dir: string = defaultModelDir()): Promise<S
   }
   const { model, labels, featureConfig, meta } = saved;
   let disposed = false;
-  const fast = tcnForward(model);
+  const fast = tcnForward(model, meta.norm);
   const forward = fast ? fast.forward : (x: tf.Tensor3D): tf.Tensor2D => model.apply(x, { training: false }) as tf.Tensor2D;
+  const { frames: T, nMfcc: n } = featureConfig;
   const predictBatch = (batch: readonly Float32Array[]): Prediction[] => {
     if (disposed) throw new Error(`classifier ${meta.name}: used after dispose()`);
     if (batch.length === 0) return [];
-    const flat = normaliseBatch(batch, featureConfig, meta.norm.mean, meta.norm.std);
+    // The fused forward has the standardisation folded into its weights: it takes raw features.
+    const flat = fast ? packBatch(batch, featureConfig) : normaliseBatch(batch, featureConfig, meta.norm.mean, meta.norm.std);
     // Not model.predict(): it slices the batch into 32s and costs ~15 ms of bookkeeping per call.
-    const p = tf.tidy(() => forward(tf.tensor3d(flat, [batch.length, featureConfig.frames, featureConfig.nMfcc])).dataSync() as Float32Array);
+    // The tensor leaves tidy, not its data: tidy walks a returned typed array element by element.
+    const out = tf.tidy(() => forward(tf.tensor3d(flat, [batch.length, T, n])));
+    const p = out.dataSync() as Float32Array;
+    out.dispose();
     const k = labels.length;
     return batch.map((_, b) => {
       const row = p.slice(b * k, (b + 1) * k);

@@ -28,8 +28,15 @@ function bnParams(layer: tf.layers.Layer): BnParams {
 
 interface ConvStage { filter: tf.Tensor4D; bias: tf.Tensor1D; stride: number; pool: boolean }
 
-/** A fused forward pass for a tcn/tcn_cmn model, or null when the layout is not the expected one. */
-export function tcnForward(model: tf.LayersModel): { forward: Forward; dispose: () => void } | null {
+/** Per-coefficient standardisation of the raw features, (x − mean) / std, as trained with. */
+export interface InputNorm { readonly mean: readonly number[]; readonly std: readonly number[] }
+
+/**
+ * A fused forward pass for a tcn/tcn_cmn model, or null when the layout is not the expected one.
+ * With `norm`, the forward takes raw features: the standardisation is folded into the input
+ * batch-norm (both are per-coefficient affine maps), so no pass over the batch is spent on it.
+ */
+export function tcnForward(model: tf.LayersModel, norm?: InputNorm): { forward: Forward; dispose: () => void } | null {
   const layers = model.layers.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.getClassName()));
   const names = layers.map((l) => l.getClassName());
   let i = 0;
@@ -37,6 +44,15 @@ export function tcnForward(model: tf.LayersModel): { forward: Forward; dispose: 
   if (cmn) i++;
   if (names[i] !== 'BatchNormalization') return null;
   const inBn = bnParams(layers[i++]);
+  if (norm) {
+    // BN(((x − m)/s)) = a·(x − m)/s + b. Under time-mean normalisation the mean m cancels
+    // (x − m − mean_t(x − m) = x − mean_t(x)), so only the 1/s scale remains.
+    for (let c = 0; c < inBn.scale.length; c++) {
+      const a = inBn.scale[c] / norm.std[c];
+      if (!cmn) inBn.shift[c] -= a * norm.mean[c];
+      inBn.scale[c] = a;
+    }
+  }
   const stages: ConvStage[] = [];
   const owned: tf.Tensor[] = [];
   while (names[i] === 'Conv1D') {

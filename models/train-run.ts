@@ -125,7 +125,10 @@ export function readBaselines(dirs: readonly string[]): CardInput['baselines'] {
 /** Re-renders a model folder's MODEL_CARD.md from its card.json, listing `compare` folders as baselines. */
 export function rerenderCard(dir: string, compare: readonly string[]): void {
   const card = JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as CardInput;
-  const next: CardInput = { ...card, baselines: [...card.baselines, ...readBaselines(compare)] };
+  // A baseline given again (same command) replaces its old row instead of repeating it.
+  const added = readBaselines(compare);
+  const kept = card.baselines.filter((b) => !added.some((a) => a.command === b.command));
+  const next: CardInput = { ...card, baselines: [...kept, ...added] };
   writeFileSync(join(dir, 'card.json'), JSON.stringify(next) + '\n');
   writeFileSync(join(dir, 'MODEL_CARD.md'), renderCard(next));
 }

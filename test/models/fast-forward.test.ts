@@ -6,7 +6,7 @@ import { tcnForward } from '../../models/fast-forward.ts';
 import { useWasmBackend } from '../../models/wasm-backend.ts';
 
 describe('tcnForward', () => {
-  it.each(['tcn', 'tcn-cmn'] as ArchName[])('matches model.apply for %s after some training (batch-norm statistics moved)', async (arch) => {
+  it.each(['tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim'] as ArchName[])('matches model.apply for %s after some training (batch-norm statistics moved)', async (arch) => {
     await useWasmBackend();
     const model = buildArch(arch, { frames: 16, nMfcc: 12, nClasses: 4, seed: 2 });
     model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
@@ -21,6 +21,15 @@ describe('tcnForward', () => {
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
     expect(worst).toBeLessThan(1e-4);
     fast!.dispose();
+    // With the training standardisation folded in, raw features give the same probabilities.
+    const mean = Array.from({ length: 12 }, (_, j) => 40 - 7 * j), std = Array.from({ length: 12 }, (_, j) => 2 + j);
+    const raw = tf.add(tf.mul(x, tf.tensor1d(std)), tf.tensor1d(mean)) as tf.Tensor3D;
+    const folded = tcnForward(model, { mean, std })!;
+    const c = folded.forward(raw).dataSync();
+    worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - c[i]));
+    expect(worst).toBeLessThan(1e-4);
+    folded.dispose();
   });
   it('declines other architectures', async () => {
     await useWasmBackend();
