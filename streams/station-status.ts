@@ -57,9 +57,17 @@ export class StatusTracker {
     }
     this.lastSeq = c.seq;
     this.lastEnd = c.t0 + (n * 1000) / c.sampleRate;
-    this.sumSq += sumOfSquares(c.samples);
-    this.levelSamples += n;
-    // The level is the RMS of about the last second.
+    // The level is the RMS of about the last second: sums over short chunks (live input) until
+    // they cover a second; a chunk of a second or more (fast replay: 5 s) only over its last
+    // second, the part the level reports — it was the RMS of the whole chunk, at 5× the cost.
+    const second = Math.ceil(c.sampleRate);
+    if (n >= second) {
+      this.sumSq = sumOfSquares(c.samples.subarray(n - second));
+      this.levelSamples = second;
+    } else {
+      this.sumSq += sumOfSquares(c.samples);
+      this.levelSamples += n;
+    }
     if (this.levelSamples >= c.sampleRate) {
       const ms = this.sumSq / this.levelSamples;
       this.rmsDb = ms > 0 ? 10 * Math.log10(ms) : -200;

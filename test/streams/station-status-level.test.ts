@@ -53,4 +53,19 @@ describe('level meter', () => {
     t.onChunk({ station: 'st', sampleRate: SR, samples: new Float32Array(SR), t0: 2000, seq: 2 });
     expect(t.snapshot().rmsDb).toBe(-200);
   });
+
+  it('a chunk longer than a second (fast replay) reports its last second, whatever came before', () => {
+    const t = new StatusTracker('st');
+    // half a second of a loud tone accumulated, then 5 s: 4 s loud, the last second 20 dB quieter
+    t.onChunk({ station: 'st', sampleRate: SR, samples: tone(SR / 2, 0.9, 300), t0: 0, seq: 0 });
+    expect(t.snapshot().rmsDb).toBeNull();
+    const x = new Float32Array(5 * SR);
+    x.set(tone(4 * SR, 0.5, 1000));
+    x.set(tone(SR, 0.05, 1000), 4 * SR);
+    t.onChunk({ station: 'st', sampleRate: SR, samples: x, t0: 500, seq: 1 });
+    expect(t.snapshot().rmsDb).toBeCloseTo(20 * Math.log10(0.05 / Math.SQRT2), 3);
+    // exactly one second, at another rate
+    t.onChunk({ station: 'st', sampleRate: 16_000, samples: tone(16_000, 0.25, 500, 16_000), t0: 5500, seq: 2 });
+    expect(t.snapshot().rmsDb).toBeCloseTo(20 * Math.log10(0.25 / Math.SQRT2), 3);
+  });
 });
