@@ -47,7 +47,11 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   const res = await train(o);
   const name = o.name ?? basename(o.out);
   const params = res.model.countParams();
+  // The split model answers for the validation clips (it never saw them); the shipped model is
+  // the refit one when there is one, and the streaming check and threshold are its own.
   const probs = (xs: readonly Float32Array[]) => predictProbs(res.model, xs, res.cfg, res.norm, res.labels.length);
+  const shipped = res.refit ?? { model: res.model, norm: res.norm };
+  const shippedProbs = (xs: readonly Float32Array[]) => predictProbs(shipped.model, xs, res.cfg, shipped.norm, res.labels.length);
   let resampling: ResampleCheck[] = [];
   let stream: StreamCheck | null = null;
   let threshold = res.threshold;
@@ -63,19 +67,19 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
       if (maxFa !== undefined && res.heldOut.some((r) => r.species === null)) {
         // Raise the threshold until sliding windows over the held-out background stay within
         // the false-alarm budget (validation data, so the reported rate is optimistic).
-        const sweep = (await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, threshold, false)).sweep;
+        const sweep = (await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold, false)).sweep;
         const ok = sweep.find((m) => m.threshold >= threshold && m.backgroundFaPerHour <= maxFa);
         if (ok && ok.threshold > threshold) {
           threshold = ok.threshold;
           thresholdRule = `the held-out background recording: the lowest swept threshold with at most ${maxFa} false alarms per hour of 2 s windows (above the ${res.threshold} that validation decisions alone gave)`;
         }
       }
-      stream = await streamCheck(res.heldOut, probs, res.labels, target, res.cfg, threshold);
+      stream = await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold);
     }
   }
   await saveClassifier(o.out, {
-    model: res.model, labels: res.labels, featureConfig: res.cfg,
-    meta: { name, arch: o.arch, threshold, norm: res.norm, params, trainedAt: new Date().toISOString(), command: o.command, seed: o.seed },
+    model: shipped.model, labels: res.labels, featureConfig: res.cfg,
+    meta: { name, arch: o.arch, threshold, norm: shipped.norm, params, trainedAt: new Date().toISOString(), command: o.command, seed: o.seed },
   });
   log(`saved ${o.out} (threshold ${threshold})`);
   const disjoint = (e: { kind: string; sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
@@ -100,7 +104,8 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
   const card: CardInput = {
     name, arch: o.arch, params, command: o.command, seed: o.seed, trainedAt: new Date().toISOString(), cfg: res.cfg,
-    labels: res.labels, threshold, thresholdRule, manifests: o.manifests.map(shown), trainCounts: res.trainCounts,
+    labels: res.labels, threshold, thresholdRule, manifests: o.manifests.map(shown), trainCounts: res.refit?.trainCounts ?? res.trainCounts,
+    refit: res.refit ? { clips: res.split.train.length + res.split.val.length, epochs: res.bestEpoch, examples: res.refit.nTrain } : undefined,
     nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
     bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
@@ -110,6 +115,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   writeFileSync(join(o.out, 'card.json'), JSON.stringify(card) + '\n');
   writeFileSync(join(o.out, 'MODEL_CARD.md'), renderCard(card));
   res.model.dispose();
+  res.refit?.model.dispose();
   tf.disposeVariables();
   return summary;
 }

@@ -42,6 +42,13 @@ export interface TrainOptions {
   readonly log?: (msg: string) => void;
   readonly onBatch?: (epoch: number, batch: number, batches: number) => void;
   readonly onEpoch?: (e: EpochLog) => void;
+  /**
+   * After choosing the epoch count on the tape-disjoint split, train the shipped model again
+   * from scratch on every clip (validation tapes too) for that many epochs. The split model's
+   * numbers stay the reported estimate; the refit model has seen more recorders, which is what
+   * generalisation to new hydrophones needs. Held-out continuous recordings stay held out.
+   */
+  readonly refitAll?: boolean;
 }
 
 export interface EpochLog {
@@ -77,6 +84,8 @@ export interface TrainResult {
   readonly trainCounts: Record<string, number>;
   readonly skippedVal: number;
   readonly cfg: FeatureConfig;
+  /** The model trained on every clip for bestEpoch epochs (with refitAll), and its input norm. */
+  readonly refit?: { readonly model: tf.LayersModel; readonly norm: { mean: number[]; std: number[] }; readonly nTrain: number; readonly trainCounts: Record<string, number> };
 }
 
 export function normStats(xs: readonly Float32Array[], n: number): { mean: number[]; std: number[] } {
@@ -155,6 +164,23 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
   return out;
 }
 
+/** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
+async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, onBatch: (batch: number, batches: number) => void): Promise<number> {
+  const order = shuffleInPlace([...Array(n).keys()], r);
+  const idx = tf.tensor1d(order, 'int32');
+  const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
+  const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq)), ys = tf.gather(yAll, idx);
+  eq.dispose();
+  idx.dispose();
+  const batches = Math.ceil(n / bs);
+  const h = await model.fit(xs, ys, {
+    epochs: 1, batchSize: bs, shuffle: false, verbose: 0, classWeight,
+    callbacks: { onBatchEnd: async (b) => { onBatch(b + 1, batches); } },
+  });
+  xs.dispose(); ys.dispose();
+  return Number(h.history.loss[0]);
+}
+
 async function mapSeq<T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> {
   const out: U[] = [];
   for (const x of xs) out.push(await f(x));
@@ -226,25 +252,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const order = shuffleInPlace([...trainEx.keys()], r);
-      const idx = tf.tensor1d(order, 'int32');
-      const eq = tf.tensor3d(channelOffsets(order.length, cfg.nMels, cfg.nMfcc, norm.std, r), [order.length, 1, cfg.nMfcc]);
-      const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq)), ys = tf.gather(yAll, idx);
-      eq.dispose();
-      idx.dispose();
-      const batches = Math.ceil(trainEx.length / bs);
-      const h = await model.fit(xs, ys, {
-        epochs: 1, batchSize: bs, shuffle: false, verbose: 0, classWeight,
-        callbacks: { onBatchEnd: async (b) => { o.onBatch?.(epoch, b + 1, batches); } },
-      });
-      xs.dispose(); ys.dispose();
+      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
       const part = (keep: boolean[]): number | null => (keep.some(Boolean) ? classificationMetrics(valTruth.filter((_, i) => keep[i]), top.filter((_, i) => keep[i]), labels).macro_f1 : null);
       const parts = [part(isDisjointClip), part(isWindow)].filter((x): x is number => x !== null);
       const score = parts.length > 0 ? parts.reduce((a, b) => a + b, 0) / parts.length : m.macro_f1;
-      const e: EpochLog = { epoch, loss: Number(h.history.loss[0]), valAccuracy: m.accuracy, valMacroF1: m.macro_f1, score, seconds: (Date.now() - t0) / 1000 };
+      const e: EpochLog = { epoch, loss, valAccuracy: m.accuracy, valMacroF1: m.macro_f1, score, seconds: (Date.now() - t0) / 1000 };
       history.push(e);
       o.onEpoch?.(e);
       if (score > best) {
@@ -260,7 +275,31 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
     const valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
     const threshold = calibrateThreshold(valProbs, valTruth, labels);
-    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg };
+    let refit: TrainResult['refit'];
+    if (o.refitAll && split.val.length > 0) {
+      log(`refit: training again on all ${split.train.length + split.val.length} clips for ${bestEpoch} epochs`);
+      const allEx = trainEx.slice();
+      for (const c of split.val) if (labels.includes(c.species)) allEx.push(...(await clipTrainExamples(c, dsOpts, noise)));
+      const rNorm = normStats(allEx.map((e) => e.x), cfg.nMfcc);
+      const rY = allEx.map((e) => labels.indexOf(e.label));
+      const rCounts: Record<string, number> = {};
+      for (const e of allEx) rCounts[e.label] = (rCounts[e.label] ?? 0) + 1;
+      const rWeight: Record<number, number> = {};
+      labels.forEach((l, j) => { rWeight[j] = allEx.length / (labels.length * Math.max(1, rCounts[l] ?? 0)); });
+      const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: o.seed });
+      rModel.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
+      const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
+      const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);
+      const rr = seededRandom(o.seed ^ 0x4321);
+      for (let epoch = 1; epoch <= bestEpoch; epoch++) {
+        const t0 = Date.now();
+        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, (b, n) => o.onBatch?.(epoch, b, n));
+        log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      }
+      rx.dispose(); ry.dispose();
+      refit = { model: rModel, norm: rNorm, nTrain: allEx.length, trainCounts: rCounts };
+    }
+    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
   } finally {
     Math.random = realRandom;
   }

@@ -12,24 +12,30 @@ import { mix, noise, tone, writeWav } from '../helpers/signals.ts';
 
 const FREQS: Record<string, number> = { low: 300, mid: 1200, high: 3500 };
 
-describe('training smoke test (tones as species)', () => {
-  it('trains a few epochs, writes a loadable model that tells the tones apart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'train-smoke-'));
-    mkdirSync(join(dir, 'clips'));
-    const rows = ['path,species,tape_id'];
-    let seed = 1;
-    for (const [label, f] of Object.entries(FREQS)) {
-      for (let tape = 0; tape < 4; tape++) {
-        for (let k = 0; k < 2; k++) {
-          const sr = [8000, 16000, 22050, 44100][tape]; // each tape its own recorder rate
-          const x = mix(tone(f * (1 + 0.02 * k), 0.6 + 0.2 * k, sr, 0.3), noise(0.6 + 0.2 * k, sr, 0.01, seed++));
-          const name = `clips/${label}-${tape}-${k}.wav`;
-          writeWav(join(dir, name), x, sr);
-          rows.push(`${name},${label},${label}-tape${tape}`);
-        }
+/** 3 tone "species" × 4 tapes (each its own recorder rate) × 2 clips, and their manifest. */
+function toneDataset(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'train-smoke-'));
+  mkdirSync(join(dir, 'clips'));
+  const rows = ['path,species,tape_id'];
+  let seed = 1;
+  for (const [label, f] of Object.entries(FREQS)) {
+    for (let tape = 0; tape < 4; tape++) {
+      for (let k = 0; k < 2; k++) {
+        const sr = [8000, 16000, 22050, 44100][tape]; // each tape its own recorder rate
+        const x = mix(tone(f * (1 + 0.02 * k), 0.6 + 0.2 * k, sr, 0.3), noise(0.6 + 0.2 * k, sr, 0.01, seed++));
+        const name = `clips/${label}-${tape}-${k}.wav`;
+        writeWav(join(dir, name), x, sr);
+        rows.push(`${name},${label},${label}-tape${tape}`);
       }
     }
-    writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+  }
+  writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+  return dir;
+}
+
+describe('training smoke test (tones as species)', () => {
+  it('trains a few epochs, writes a loadable model that tells the tones apart', async () => {
+    const dir = toneDataset();
     const out = join(dir, 'model');
     const epochs: number[] = [];
     const summary = await trainAndWrite({
@@ -55,6 +61,30 @@ describe('training smoke test (tones as species)', () => {
       expect(top.filter((t, i) => t === names[i]).length).toBeGreaterThanOrEqual(2);
       for (const p of preds) expect(p.probs!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
       expect(clf.predictBatch(xs).map((p) => p.confidence)).toEqual(preds.map((p) => p.confidence));
+    } finally {
+      clf.dispose();
+    }
+  }, 120_000);
+
+  it('--refit-all ships a model trained on every clip for the chosen epoch count, and says so', async () => {
+    const dir = toneDataset();
+    const out = join(dir, 'refit');
+    const logs: string[] = [];
+    const summary = await trainAndWrite({
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 4, patience: 4, seed: 3, batchSize: 8, learningRate: 3e-3,
+      dataset: { variantsPerClip: 3, cacheDir: join(dir, 'cache') },
+      out, command: 'test', skipChecks: true, refitAll: true, log: (m) => logs.push(m),
+    });
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { refit?: { clips: number; epochs: number; examples: number }; nTrainClips: number };
+    expect(card.refit).toEqual({ clips: 24, epochs: summary.bestEpoch, examples: 24 * 3 });
+    expect(card.nTrainClips).toBeLessThan(24); // the reported numbers are still the split model's
+    expect(logs.filter((l) => l.startsWith('refit epoch'))).toHaveLength(summary.bestEpoch);
+    expect(readFileSync(join(out, 'MODEL_CARD.md'), 'utf8')).toMatch(/shipped weights are a refit.*all 24 clips/);
+    const clf = await loadClassifier(out);
+    try {
+      const names = Object.keys(FREQS);
+      const preds = clf.predictBatch(names.map((l) => featuresOf(tone(FREQS[l], 1, 32000, 0.2), 32000, defaultFeatureConfig)));
+      expect(preds.map((p) => clf.labels[p.probs!.indexOf(Math.max(...p.probs!))]).filter((t, i) => t === names[i]).length).toBeGreaterThanOrEqual(2);
     } finally {
       clf.dispose();
     }

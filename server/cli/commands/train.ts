@@ -46,8 +46,9 @@ export function register(program: Command): void {
     .option('--compare <dir>', 'another model folder trained on the same split, listed in the card; repeat', collect, [])
     .option('--variants <n>', 'augmented views per training clip', '8')
     .option('--skip-checks', 'skip the resampling and streaming checks')
+    .option('--refit-all', 'after the split run picks the epoch count, train the shipped model again on every clip (validation tapes too); the card reports the split model\'s numbers')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; maxFalseAlarmsPerHour: string; variants: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -62,7 +63,7 @@ export function register(program: Command): void {
         batchSize: positiveInt('batch-size', opts.batchSize),
         dataset: { variantsPerClip: positiveInt('variants', opts.variants) },
         maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
-        out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks,
+        out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks, refitAll: opts.refitAll === true,
         command: commandLine(),
         log,
         onBatch: (epoch, b, total) => {
