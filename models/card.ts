@@ -110,12 +110,12 @@ export function renderCard(c: CardInput): string {
   lines.push('The noise gate (streams/dsp/noise-gate.ts) works on the stream\'s STFT frames, so it is compared in the streaming check below rather than on isolated clips.', '');
   lines.push('## Right-whale streaming check', '');
   if (s) {
-    lines.push(`Sliding windows (2 s, hop 1 s) over the held-out recordings ${s.annotated.map((a) => `\`${a.split('/').pop()}\``).join(', ')} (annotated upcalls) and ${s.background.map((b) => `\`${b.split('/').pop()}\``).join(', ')} (no upcalls, ${(s.atThreshold.backgroundHours * 60).toFixed(0)} min). A call is found when a right-whale detection overlaps it within ±1 s; a false alarm is any detection on the background recording. For reference, a plain band-energy detector found 3/20 upcalls at 190 false alarms/h.`, '');
+    lines.push(`The live pipeline's sliding windows (2 s, hop 1 s; views over one STFT of each whole recording, as the monitor computes them) over the held-out recordings ${s.annotated.map((a) => `\`${a.split('/').pop()}\``).join(', ')} (annotated upcalls) and ${s.background.map((b) => `\`${b.split('/').pop()}\``).join(', ')} (no upcalls, ${(s.atThreshold.backgroundHours * 60).toFixed(0)} min). A call is found when a right-whale detection overlaps it within ±1 s; a false alarm is any detection on the background recording. For reference, a plain band-energy detector found 3/20 upcalls at 190 false alarms/h.`, '');
     lines.push('| threshold | upcalls found | recall | background false alarms / h (windows) | (merged runs) | right-whale windows away from calls / h |', '|---|---|---|---|---|---|');
     const row = (m: StreamCheck['atThreshold'], note: string): string => `| ${m.threshold}${note} | ${m.hit}/${m.calls} | ${pct(m.recall)} | ${m.backgroundFaPerHour.toFixed(1)} | ${m.backgroundFaEventsPerHour.toFixed(1)} | ${m.offCallPerHour.toFixed(1)} |`;
     lines.push(row(s.atThreshold, ' (calibrated)'), ...s.sweep.map((m) => row(m, '')), '');
     if (s.gate) {
-      lines.push(`The same check through the live pipeline's feature path (2 s windows as views over one STFT of the whole stream), at the threshold ${c.threshold}:`, '');
+      lines.push(`The same check with the noise gate, at the threshold ${c.threshold}:`, '');
       lines.push('| noise gate | upcalls found | recall | background false alarms / h | right-whale windows away from calls / h |', '|---|---|---|---|---|',
         ...([['off', s.gate.off], ['on (defaults)', s.gate.on]] as const).map(([n, m]) => `| ${n} | ${m.hit}/${m.calls} | ${pct(m.recall)} | ${m.backgroundFaPerHour.toFixed(1)} | ${m.offCallPerHour.toFixed(1)} |`), '');
     }
