@@ -313,8 +313,7 @@ export class Resampler {
    */
   private drainBlocks(conv: BlockConvolver, avail: number, maxOut: number): Float32Array {
     const N = conv.n;
-    const K = conv.kernelLength;
-    const S = N - K + 1;
+    const S = N - conv.kernelLength + 1;
     const M = this.down;
     // Blocks whose input has all arrived, and the outputs they complete: counted first, so the
     // result is allocated once and each block writes straight into it.
@@ -322,23 +321,10 @@ export class Resampler {
     const zEndAll = (this.block + blocks) * S;
     const total = Math.max(0, Math.min(Math.ceil(zEndAll / M), maxOut) - this.nOut);
     const out = new Float32Array(total);
-    const z = this.z;
-    let o = 0;
-    while (this.nOut < maxOut) {
-      const s = -this.pre + this.block * S;
-      if (s + N > avail) break;
-      const zStart = this.block * S;
-      const zEnd = zStart + S;
-      const n = this.nOut;
-      if (n * M < zEnd) {
-        conv.convolve(this.buf, s - this.bufStart, z);
-        const cnt = Math.min(Math.ceil(zEnd / M) - n, maxOut - n);
-        for (let j = 0, zi = n * M - zStart + K - 1; j < cnt; j++, zi += M) out[o + j] = z[zi];
-        o += cnt;
-        this.nOut += cnt;
-      }
-      this.block++;
-    }
+    const n0 = this.nOut;
+    if (total > 0) this.nOut = this.runBlocks(conv, blocks, total, out);
+    const o = this.nOut - n0;
+    this.block += blocks;
     const keepFrom = -this.pre + this.block * S;
     const drop = Math.max(0, Math.min(this.bufLen, keepFrom - this.bufStart));
     if (drop > 0) {
@@ -348,6 +334,39 @@ export class Resampler {
     }
     if (o !== total) throw new Error(`resampler: internal: ${o} outputs, expected ${total}`);
     return out;
+  }
+
+  /**
+   * The blocks' loop on its own, with nothing after it but the return: a long first call
+   * compiles this loop on-stack (OSR) before any code after it has run, and V8 reuses that code
+   * on every later entry — code after the loop, without type feedback, deoptimised it at every
+   * call (~42 per bench run) when it sat in drainBlocks; a property store there did the same.
+   * Writes the `want` outputs from index nOut (the last block may complete more than maxOut
+   * allows) and returns the next output index.
+   */
+  private runBlocks(conv: BlockConvolver, blocks: number, want: number, out: Float32Array): number {
+    const N = conv.n;
+    const K = conv.kernelLength;
+    const S = N - K + 1;
+    const M = this.down;
+    const z = this.z;
+    const buf = this.buf;
+    const bufStart = this.bufStart;
+    const pre = this.pre;
+    let n = this.nOut;
+    const end = n + want;
+    let o = 0;
+    for (let b = this.block, last = this.block + blocks; b < last && n < end; b++) {
+      const zStart = b * S;
+      const zEnd = zStart + S;
+      if (n * M >= zEnd) continue;
+      conv.convolve(buf, zStart - pre - bufStart, z);
+      const cnt = Math.min(Math.ceil(zEnd / M), end) - n;
+      for (let j = 0, zi = n * M - zStart + K - 1; j < cnt; j++, zi += M) out[o + j] = z[zi];
+      o += cnt;
+      n += cnt;
+    }
+    return n;
   }
 }
 
