@@ -100,12 +100,15 @@ export function healthFrom(raw: RawResponse): StationStatus[] {
       const station = str(r.station);
       if (at === undefined || !isState(state) || station === undefined) continue;
       const message = str(r.message);
+      // Null in rows written without it (SELECT * fills the column once any row has it).
+      const behindS = numv(r.behind_s);
       out.push({
         station, state, at,
         rmsDb: numv(r.rms_db) ?? null,
         lagS: numv(r.lag_s) ?? 0,
         gapS: numv(r.gap_s) ?? 0,
         samples: numv(r.samples) ?? 0,
+        ...(behindS !== undefined ? { behindS } : {}),
         ...(message !== undefined ? { message } : {}),
       });
     }

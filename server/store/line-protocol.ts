@@ -5,7 +5,8 @@
 //   detection       tags station, species, model
 //                   fields confidence, duration_s, detection_id, [offset_s, file, freq_low_hz,
 //                   freq_high_hz, clip]; time = start
-//   station_health  tag station; fields status, rms_db, lag_s, gap_s, samples, [message]; time = at
+//   station_health  tag station; fields status, rms_db, lag_s, gap_s, samples, [behind_s, message];
+//                   time = at
 //   encounter       tags station, species; fields encounter_id, duration_s, count,
 //                   peak_confidence; time = start
 //
@@ -85,6 +86,8 @@ export function healthLine(s: StationStatus): string {
     rms_db: s.rmsDb ?? undefined,
     lag_s: s.lagS,
     gap_s: s.gapS,
+    // Only paced replays say how far behind schedule they are; absent stays absent (not 0).
+    behind_s: s.behindS,
     samples: { int: s.samples },
     message: s.message,
   });

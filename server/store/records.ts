@@ -39,5 +39,9 @@ export function asStatus(v: unknown): StationStatus | undefined {
   const { station, state, rmsDb, lagS, gapS, samples, at } = v;
   if (!isStr(station) || !isState(state)) return undefined;
   if (!(rmsDb === null || isNum(rmsDb)) || !isNum(lagS) || !isNum(gapS) || !isNum(samples) || !isNum(at)) return undefined;
-  return { station, state, rmsDb, lagS, gapS, samples, at, ...(isStr(v.message) ? { message: v.message } : {}) };
+  return {
+    station, state, rmsDb, lagS, gapS, samples, at,
+    ...(isNum(v.behindS) ? { behindS: v.behindS } : {}),
+    ...(isStr(v.message) ? { message: v.message } : {}),
+  };
 }

@@ -125,6 +125,28 @@ describe('embedded JSON-lines store', () => {
     await b.close();
   });
 
+  it('keeps behindS through a new store on the same folder, and leaves it absent where it was absent', async () => {
+    const dir = dataDir();
+    const a = createEmbeddedStore({ dir, healthEveryS: 0 });
+    const rows = [
+      status('paced', T0, { behindS: 0 }),
+      status('paced', T0 + 1000, { behindS: 12.75 }),
+      status('fast', T0 + 1500),
+      status('paced', T0 + 2000, { state: 'stalled', rmsDb: null, behindS: 30, message: 'cannot keep up' }),
+    ];
+    await a.writeHealth(rows);
+    await a.close();
+    // A hand-edited row with a non-number behindS keeps the row and drops only the field.
+    const day = readdirSync(join(dir, 'health'))[0];
+    appendFileSync(join(dir, 'health', day), JSON.stringify({ ...status('fast', T0 + 3000), behindS: 'lots' }) + '\n');
+    const b = createEmbeddedStore({ dir });
+    const back = await b.queryHealth({ from: T0, to: T0 + 10_000 });
+    // toStrictEqual: an undefined behindS key would not equal an absent one.
+    expect(back).toStrictEqual([...rows, status('fast', T0 + 3000)]);
+    expect(back.map((r) => 'behindS' in r)).toEqual([true, true, false, true, false]);
+    await b.close();
+  });
+
   it('drops day files older than the retention', async () => {
     const dir = dataDir();
     const a = createEmbeddedStore({ dir });

@@ -108,6 +108,32 @@ describe('InfluxStore against a real influxd', () => {
     await s.close();
   });
 
+  it('stores behind_s for paced replays and reads it back; rows without it stay without it', async () => {
+    const s = store('health_behind');
+    const rows = [
+      status('paced', T0, { behindS: 0 }),
+      status('paced', T0 + 1000, { behindS: 12.75 }),
+      status('fast', T0 + 1500),
+      status('paced', T0 + 2000, { state: 'stalled', rmsDb: null, behindS: 30, message: 'cannot keep up' }),
+    ];
+    await s.writeHealth(rows);
+    const r = await (await fetch(`${db.url}/query?db=health_behind&q=${encodeURIComponent('SHOW FIELD KEYS FROM station_health')}`)).json() as { results: { series: { values: [string, string][] }[] }[] };
+    expect(r.results[0].series[0].values).toContainEqual(['behind_s', 'float']);
+    const back = await s.queryHealth({ from: T0, to: T0 + 5000 });
+    // toStrictEqual: 'fast' comes back with no behindS key at all (InfluxDB answers null there).
+    expect(back).toStrictEqual(rows);
+    expect(back.map((x) => 'behindS' in x)).toEqual([true, true, false, true]);
+    await s.close();
+  });
+
+  it('reads health from a database that never had behind_s without inventing one', async () => {
+    const s = store('health_nobehind');
+    const rows = [status('s1', T0), status('s1', T0 + 1000, { state: 'waiting', rmsDb: null, samples: 0, message: 'waiting for files in /rec' })];
+    await s.writeHealth(rows);
+    expect(await s.queryHealth({ from: T0, to: T0 + 2000 })).toStrictEqual(rows);
+    await s.close();
+  });
+
   it('fails a write clearly when the server is unreachable', async () => {
     const s = createInfluxStore('http://127.0.0.1:1/nothing', { writeTimeoutMs: 500 });
     await expect(s.writeLines(['x v=1 1'])).rejects.toThrow(/127\.0\.0\.1:1/);

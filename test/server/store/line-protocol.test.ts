@@ -35,6 +35,15 @@ describe('line protocol', () => {
       .toBe(`station_health,station=s\\ 1 status="live",lag_s=0.2,gap_s=0,samples=480i,message="no \\"audio\\"" ${BigInt(T0) * 1_000_000n}`);
   });
 
+  it('writes behind_s as a float field only when the status has behindS', () => {
+    const ns = BigInt(T0) * 1_000_000n;
+    expect(healthLine(status('s1', T0, { behindS: 2.5 })))
+      .toBe(`station_health,station=s1 status="live",rms_db=-42.5,lag_s=0.2,gap_s=0,behind_s=2.5,samples=48000i ${ns}`);
+    // Keeping up is 0, not absent: the field is there.
+    expect(healthLine(status('s1', T0, { behindS: 0 }))).toContain(',behind_s=0,');
+    expect(healthLine(status('s1', T0))).not.toContain('behind_s');
+  });
+
   it('omits non-finite numbers (InfluxDB would reject the whole line)', () => {
     expect(detectionLine(det(1, { confidence: Number.NaN }))).not.toContain('confidence');
   });
