@@ -6,6 +6,7 @@ import { stationPipeline, type StationOptions } from '../../streams/station.ts';
 import type { Detection, FeatureConfig, PcmChunk, SourceContext, WindowClassifier } from '../../streams/types.ts';
 import { eventsSchema } from '../../config/schema.ts';
 import { detectionLine, humanLine, windowLine } from './output.ts';
+import { stateLines } from './state-lines.ts';
 
 export interface RunStationOptions {
   readonly station: string;
@@ -52,6 +53,7 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
   const began = Date.now();
   const writes: Promise<void>[] = [];
   let writeError: Error | null = null;
+  const stateLine = stateLines();
 
   const stationOpts: StationOptions = {
     station: opts.station,
@@ -96,8 +98,9 @@ export function runStation(opts: RunStationOptions): Promise<RunSummary> {
           if (ev.type === 'error') err(`${ev.station}: ${ev.message}`);
           else if (ev.type === 'gap') err(`${ev.station}: gap of ${ev.lengthS.toFixed(2)} s at ${new Date(ev.start).toISOString()} (${ev.reason})`);
           else if (ev.type === 'clock') err(`${ev.station}: clock: ${ev.message}`);
-        } else if (e.type === 'status' && (e.status.state === 'faulted' || e.status.state === 'down' || e.status.state === 'stalled')) {
-          err(`${e.status.station}: ${e.status.state}${e.status.message ? `: ${e.status.message}` : ''}`);
+        } else if (e.type === 'status') {
+          const line = stateLine(e.status);
+          if (line !== null) err(line);
         }
       },
       error: (e: unknown) => reject(e instanceof Error ? e : new Error(String(e))),

@@ -10,6 +10,7 @@ import { startMonitor } from '../../monitor.ts';
 import { openStationSource } from '../../station-source.ts';
 import { openStore } from '../../store/open.ts';
 import { featureConfigOf } from '../run-station.ts';
+import { stateLines } from '../state-lines.ts';
 import { loadModelOption } from '../load-model.ts';
 import { parseSpeed } from '../parse.ts';
 
@@ -47,6 +48,12 @@ export function register(program: Command): void {
         openSource: openStationSource,
         clips,
         clipsDir: cfg.clips === false ? null : cfg.clips.dir,
+      });
+      // Station states on the console too (waiting for files, stalled, down, faulted), once each time one is entered.
+      const stateLine = stateLines();
+      monitor.status$.subscribe((s) => {
+        const line = stateLine(s);
+        if (line !== null) process.stderr.write(`hydromon: ${line}\n`);
       });
       const { app, url } = await startServer(monitor, {
         host: cfg.server.host,

@@ -1,0 +1,43 @@
+// The console's station-state lines: one per entry into a state worth telling, none on repeats.
+import { describe, expect, it } from 'vitest';
+import { stateLine, stateLines } from '../../../server/cli/state-lines.ts';
+import type { StationStatus } from '../../../streams/types.ts';
+
+const T0 = Date.UTC(2026, 0, 1);
+function st(station: string, state: StationStatus['state'], at: number, message?: string): StationStatus {
+  return { station, state, rmsDb: null, lagS: 0, gapS: 0, samples: 0, at, ...(message !== undefined ? { message } : {}) };
+}
+
+describe('stateLines', () => {
+  it('prints waiting once with its message while the periodic status repeats it', () => {
+    const line = stateLines();
+    const msg = 'waiting for WAV or FLAC files in /rec/buoy (looking every 5 s)';
+    const got = [
+      st('a', 'connecting', T0),
+      st('a', 'waiting', T0 + 1, msg),
+      st('a', 'waiting', T0 + 5000, msg),
+      st('a', 'waiting', T0 + 10_000, msg),
+    ].map(line);
+    expect(got).toEqual([null, `a: waiting: ${msg}`, null, null]);
+  });
+
+  it('prints again on a new entry, per station, and never for connecting, live or ended', () => {
+    const line = stateLines();
+    const got = [
+      st('a', 'waiting', T0, 'm1'),
+      st('b', 'waiting', T0, 'm2'),
+      st('a', 'live', T0 + 1),
+      st('a', 'live', T0 + 2),
+      st('a', 'stalled', T0 + 3, 'no audio for 30 s'),
+      st('a', 'stalled', T0 + 4, 'no audio for 30 s'),
+      st('a', 'waiting', T0 + 5, 'm1'),
+      st('b', 'waiting', T0 + 5, 'm2'),
+      st('b', 'ended', T0 + 6),
+    ].map(line);
+    expect(got).toEqual(['a: waiting: m1', 'b: waiting: m2', null, null, 'a: stalled: no audio for 30 s', null, 'a: waiting: m1', null, null]);
+  });
+
+  it('formats a state without a message', () => {
+    expect(stateLine(st('x', 'down', T0))).toBe('x: down');
+  });
+});
