@@ -365,7 +365,7 @@ export class Resampler {
    * The blocks' loop on its own, with nothing after it but the return: a long first call
    * compiles this loop on-stack (OSR) before any code after it has run, and V8 reuses that code
    * on every later entry — code after the loop, without type feedback, deoptimised it at every
-   * call (~42 per bench run) when it sat in drainBlocks; a property store there did the same.
+   * call (12–48 per bench run) when it sat in drainBlocks; a property store there did the same.
    * Writes the `want` outputs from index nOut (the last block may complete more than maxOut
    * allows) and returns the next output index.
    */
