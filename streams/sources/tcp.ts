@@ -22,16 +22,11 @@ export function tcpSource(ctx: SourceContext, opts: TcpListenOptions, live?: Liv
     let pusher: Socket | null = null;
     const sockets = new Set<Socket>();
     const server: Server = createServer({ noDelay: true });
-    server.on('connection', (sock) => {
-      sockets.add(sock);
-      sock.on('close', () => sockets.delete(sock));
-      const peer = `pusher ${sock.remoteAddress}:${sock.remotePort} on ${where}`;
-      const session = waiting;
-      if (pusher || !session || !session.active) {
-        ctx.report?.({ type: 'error', station: ctx.station, at: Date.now(), message: `${peer} refused: station ${ctx.station} already has a pusher` });
-        sock.destroy();
-        return;
-      }
+    // A pusher that dials between two sessions (the last one just dropped, the next not yet
+    // started) is held, unread, and served when the session starts — refusing it would turn a
+    // reconnecting buoy away for a gap of our own making.
+    let held: Socket | null = null;
+    const adopt = (sock: Socket, session: LiveSession, peer: string): void => {
       pusher = sock;
       waiting = null;
       session.connected(`${peer} connected`);
@@ -43,6 +38,27 @@ export function tcpSource(ctx: SourceContext, opts: TcpListenOptions, live?: Liv
       sock.on('close', () => {
         if (pusher === sock) pusher = null;
         session.ended(`${peer} disconnected`);
+      });
+    };
+    const peerOf = (sock: Socket): string => `pusher ${sock.remoteAddress}:${sock.remotePort} on ${where}`;
+    server.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
+      const peer = peerOf(sock);
+      if (pusher || held) {
+        ctx.report?.({ type: 'error', station: ctx.station, at: Date.now(), message: `${peer} refused: station ${ctx.station} already has a pusher` });
+        sock.destroy();
+        return;
+      }
+      const session = waiting;
+      if (session && session.active) {
+        adopt(sock, session, peer);
+        return;
+      }
+      held = sock;
+      sock.on('error', () => undefined); // a held socket that dies is just dropped
+      sock.once('close', () => {
+        if (held === sock) held = null;
       });
     });
     server.on('error', (e) => {
@@ -58,6 +74,11 @@ export function tcpSource(ctx: SourceContext, opts: TcpListenOptions, live?: Liv
       ctx,
       (session) => {
         waiting = session;
+        if (held) {
+          const sock = held;
+          held = null;
+          adopt(sock, session, peerOf(sock));
+        }
         return () => {
           if (waiting === session) waiting = null;
           if (pusher) {

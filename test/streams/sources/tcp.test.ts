@@ -97,6 +97,37 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
     await expect(dial(port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('a pusher that dials between two sessions is held and served, not refused', async () => {
+    const chunks: PcmChunk[] = [];
+    const events: SourceEvent[] = [];
+    let port = 0;
+    // A fixed 500 ms pause between sessions opens the gap that 'immediate' only makes likely under load.
+    sub = tcpSource(
+      { station: 'buoy', report: (e) => events.push(e) },
+      { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) },
+      { chunkS: 0.1, backoff: { baseMs: 500, maxMs: 500, random: () => 0.999 } },
+    ).subscribe({ next: (c) => chunks.push(c) });
+    await until(() => port > 0, 10_000, 'listening');
+    const T = 1_700_000_000_000;
+    const a = toneStream({ freqHz: 440, sampleRate: 16000, frames: 5, startMs: T });
+    const p1 = await dial(port);
+    await sendAll(p1, [a.header, ...a.frames]);
+    await until(() => chunks.length >= 5, 10_000, 'first pusher audio');
+    p1.end();
+    await until(() => events.some((e) => e.type === 'status' && e.state === 'down'), 10_000, 'down');
+    const downs = events.filter((e) => e.type === 'status' && e.state === 'down').length;
+    // Inside the gap: no session is waiting yet.
+    const b = toneStream({ freqHz: 1000, sampleRate: 16000, frames: 5, startMs: T + 10_000 });
+    const p2 = await dial(port);
+    await sendAll(p2, [b.header, ...b.frames]);
+    expect(events.filter((e) => e.type === 'status' && e.state === 'down').length).toBe(downs);
+    await until(() => chunks.length >= 10, 10_000, 'second pusher audio');
+    expect(events.some((e) => e.type === 'error' && /refused/.test(e.message))).toBe(false);
+    expect(chunks[5].t0).toBe(T + 10_000);
+    expect(toneFreq(chunks[5].samples, 16000)).toBeCloseTo(1000, -1);
+    p2.destroy();
+  });
+
   it('a port already taken faults with a message naming it', async () => {
     let port = 0;
     const s1 = tcpSource({ station: 'a' }, { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) }).subscribe();
