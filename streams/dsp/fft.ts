@@ -239,52 +239,64 @@ class PffftReal implements RealFft {
 export interface BlockConvolver {
   readonly n: number;
   readonly kernelLength: number;
-  convolve(input: Float32Array, offset: number, out: Float32Array): void;
+  /** Kernels applied to every block (one output per kernel). */
+  readonly kernels: number;
+  /** Circular convolution of input[offset, offset + n) with each kernel k into outs[k]. */
+  convolve(input: Float32Array, offset: number, outs: readonly Float32Array[]): void;
 }
 
-export function createWasmConvolver(kernel: Float32Array, n: number): BlockConvolver | null {
-  if (!wasm || !pffftSupports(n) || kernel.length > n) return null;
-  return new PffftConvolver(kernel, n, wasm.mod);
+/**
+ * Overlap-save block convolver with one or more kernels of equal length: the block's spectrum
+ * is computed once and shared, so L polyphase kernels cost L + 1 transforms per block, not 2L.
+ */
+export function createWasmConvolver(kernels: readonly Float32Array[], n: number): BlockConvolver | null {
+  if (!wasm || !pffftSupports(n) || kernels.length === 0 || kernels.some((k) => k.length > n || k.length !== kernels[0].length)) return null;
+  return new PffftConvolver(kernels, n, wasm.mod);
 }
 
 class PffftConvolver implements BlockConvolver {
   readonly kernelLength: number;
+  readonly kernels: number;
   private readonly setup: number;
-  private readonly kPtr: number;
+  private readonly kPtrs: number[];
   private readonly inPtr: number;
   private readonly accPtr: number;
   private readonly workPtr: number;
 
   constructor(
-    kernel: Float32Array,
+    kernels: readonly Float32Array[],
     readonly n: number,
     private readonly mod: PffftModule,
   ) {
-    this.kernelLength = kernel.length;
+    this.kernelLength = kernels[0].length;
+    this.kernels = kernels.length;
     this.setup = mod._pffft_new_setup(n, 0);
     if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
-    this.kPtr = mod._pffft_aligned_malloc(n * 4);
+    this.kPtrs = kernels.map(() => mod._pffft_aligned_malloc(n * 4));
     this.inPtr = mod._pffft_aligned_malloc(n * 4);
     this.accPtr = mod._pffft_aligned_malloc(n * 4);
     this.workPtr = mod._pffft_aligned_malloc(n * 4);
-    const heap = mod.HEAPF32;
-    heap.fill(0, this.inPtr >> 2, (this.inPtr >> 2) + n);
-    heap.set(kernel, this.inPtr >> 2);
-    // kernel spectrum in PFFFT's internal (unordered) layout, as zconvolve expects
-    mod._pffft_transform(this.setup, this.inPtr, this.kPtr, this.workPtr, 0);
-    fftRegistry.register(this, [this.setup, this.kPtr, this.inPtr, this.accPtr, this.workPtr]);
+    kernels.forEach((kernel, k) => {
+      const heap = mod.HEAPF32;
+      heap.fill(0, this.inPtr >> 2, (this.inPtr >> 2) + n);
+      heap.set(kernel, this.inPtr >> 2);
+      // kernel spectrum in PFFFT's internal (unordered) layout, as zconvolve expects
+      mod._pffft_transform(this.setup, this.inPtr, this.kPtrs[k], this.workPtr, 0);
+    });
+    fftRegistry.register(this, [this.setup, ...this.kPtrs, this.inPtr, this.accPtr, this.workPtr]);
   }
 
-  convolve(input: Float32Array, offset: number, out: Float32Array): void {
+  convolve(input: Float32Array, offset: number, outs: readonly Float32Array[]): void {
     const { n, mod } = this;
     mod.HEAPF32.set(input.subarray(offset, offset + n), this.inPtr >> 2);
     mod._pffft_transform(this.setup, this.inPtr, this.inPtr, this.workPtr, 0);
-    mod.HEAPF32.fill(0, this.accPtr >> 2, (this.accPtr >> 2) + n);
-    mod._pffft_zconvolve_accumulate(this.setup, this.inPtr, this.kPtr, this.accPtr, 1 / n);
-    mod._pffft_transform(this.setup, this.accPtr, this.accPtr, this.workPtr, 1);
-    const heap = mod.HEAPF32;
     const a = this.accPtr >> 2;
-    out.set(heap.subarray(a, a + n));
+    for (let k = 0; k < this.kernels; k++) {
+      mod.HEAPF32.fill(0, a, a + n);
+      mod._pffft_zconvolve_accumulate(this.setup, this.inPtr, this.kPtrs[k], this.accPtr, 1 / n);
+      mod._pffft_transform(this.setup, this.accPtr, this.accPtr, this.workPtr, 1);
+      outs[k].set(mod.HEAPF32.subarray(a, a + n));
+    }
   }
 }
 

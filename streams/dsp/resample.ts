@@ -12,15 +12,17 @@
 // Nyquist with ≥ 80 dB rejection and the passband (±0.1 dB) to ~0.8 × the lower Nyquist.
 // State carries across push() calls: chunked output is bit-identical to one-shot output.
 //
-// Speed: integer downsampling (48000→16000, 44100→22050, 96000→16000) filters by FFT overlap-save
-// through the WASM FFT (when initDsp() has run) and keeps every M-th sample — the same filter, ~5×
-// fewer operations than the direct polyphase sum, at the cost of one FFT block (~1–2k input
-// samples) of extra latency. Large ratios that are not integers (166600→16000) first decimate by
-// an integer factor the same way (166600→33320, ÷5), then convert the rest (33320→16000) with a
-// filter 5× shorter. Everything else uses the direct polyphase sum.
+// Speed: ratios L/M with few phases (L ≤ 8: 48000→16000 = 1/3, 48000→32000 = 2/3,
+// 16000→32000 = 2/1) filter by FFT overlap-save through the WASM FFT (when initDsp() has run):
+// each of the L phase kernels convolves the input (one shared forward transform per block) and
+// output m picks phase m·M mod L at input index ⌊m·M/L⌋ — the same filter as the direct sum,
+// 4–10× fewer operations, at the cost of one FFT block (~1–2k input samples) of extra latency.
+// Large ratios that are not integers (166600→16000) first decimate by an integer factor the same
+// way (166600→33320, ÷5), then convert the rest (33320→16000) with a filter 5× shorter.
+// Everything else (44100→32000 = 320/441) uses the direct polyphase sum.
 
 export interface ResamplerOptions {
-  /** 'auto' (default): FFT overlap-save for integer downsampling when the WASM FFT is loaded. */
+  /** 'auto' (default): FFT overlap-save for ratios of ≤ 8 phases when the WASM FFT is loaded. */
   readonly method?: 'auto' | 'direct';
   /** Sinc zero crossings on each side, at the lower of the two rates. Default 24. */
   readonly zeroCrossings?: number;
@@ -33,6 +35,8 @@ export interface ResamplerOptions {
 import { createWasmConvolver, fftBackend, type BlockConvolver } from './fft.ts';
 
 const MAX_EXACT_PHASES = 4096;
+/** Up to this many phases (L of L/M) the FFT path pays: L convolutions per block. */
+const MAX_FFT_PHASES = 8;
 const INTERP_PHASES = 512;
 
 function gcd(a: number, b: number): number {
@@ -107,7 +111,8 @@ export class Resampler {
   private nOut = 0;
   /** Overlap-save mode (integer downsampling): the convolver, its output block, the next block. */
   private readonly conv: BlockConvolver | null = null;
-  private readonly z: Float32Array = new Float32Array(0);
+  /** The block's filtered signal, one per polyphase phase (L of them). */
+  private readonly zs: readonly Float32Array[] = [];
   private block = 0;
   private readonly pre: number;
   /** Integer pre-decimation stage for large non-integer ratios (see the top of the file). */
@@ -156,14 +161,21 @@ export class Resampler {
     // Zeros before the first sample, so output 0 (at input time 0) can be computed.
     const pre = this.d ? this.d.taps / 2 - 1 : 0;
     this.pre = pre;
-    if (this.d && this.exact && this.up === 1 && this.down >= 2 && opts.method !== 'direct') {
+    if (this.d && this.exact && this.up <= MAX_FFT_PHASES && (this.up >= 2 || this.down >= 2) && opts.method !== 'direct') {
+      // Polyphase by FFT: output m reads phase p = m·M mod L at input index ⌊m·M/L⌋, so each of
+      // the L phase kernels filters the whole input by overlap-save and the outputs pick from
+      // them (48000→32000: two kernels, every third sample of each).
       const K = this.d.taps;
       let n = 1024;
       while (n < 4 * K) n *= 2;
-      const kernel = new Float32Array(K);
-      for (let q = 0; q < K; q++) kernel[q] = this.d.table[K - 1 - q];
-      this.conv = createWasmConvolver(kernel, n);
-      if (this.conv) this.z = new Float32Array(n);
+      const kernels: Float32Array[] = [];
+      for (let p = 0; p < this.up; p++) {
+        const kernel = new Float32Array(K);
+        for (let q = 0; q < K; q++) kernel[q] = this.d.table[p * K + K - 1 - q];
+        kernels.push(kernel);
+      }
+      this.conv = createWasmConvolver(kernels, n);
+      if (this.conv) this.zs = kernels.map(() => new Float32Array(n));
     }
     this.buf = new Float32Array(Math.max(4096, pre * 2));
     this.bufLen = pre;
@@ -344,7 +356,7 @@ export class Resampler {
     // result is allocated once and each block writes straight into it.
     const blocks = Math.max(0, Math.floor((avail - N + this.pre) / S) + 1 - this.block);
     const zEndAll = (this.block + blocks) * S;
-    const total = Math.max(0, Math.min(Math.ceil(zEndAll / M), maxOut) - this.nOut);
+    const total = Math.max(0, Math.min(Math.ceil((zEndAll * this.up) / M), maxOut) - this.nOut);
     const out = new Float32Array(total);
     const n0 = this.nOut;
     if (total > 0) this.nOut = this.runBlocks(conv, blocks, total, out, x, xStart);
@@ -374,7 +386,8 @@ export class Resampler {
     const K = conv.kernelLength;
     const S = N - K + 1;
     const M = this.down;
-    const z = this.z;
+    const L = this.up;
+    const zs = this.zs;
     const buf = this.buf;
     const bufStart = this.bufStart;
     const bufEnd = bufStart + this.bufLen;
@@ -382,18 +395,36 @@ export class Resampler {
     let n = this.nOut;
     const end = n + want;
     let o = 0;
+    // output n reads phase p at input index i0 (n·M = i0·L + p), stepped exactly in integers
+    let i0 = Math.floor((n * M) / L);
+    let p = n * M - i0 * L;
     for (let b = this.block, last = this.block + blocks; b < last && n < end; b++) {
       const zStart = b * S;
       const zEnd = zStart + S;
-      if (n * M >= zEnd) continue;
+      if (i0 >= zEnd) continue;
       // a block inside the history is read from it, any other from the new chunk (see pushBlocks)
       const s = zStart - pre;
-      if (s + N <= bufEnd) conv.convolve(buf, s - bufStart, z);
-      else conv.convolve(x, s - xStart, z);
-      const cnt = Math.min(Math.ceil(zEnd / M), end) - n;
-      for (let j = 0, zi = n * M - zStart + K - 1; j < cnt; j++, zi += M) out[o + j] = z[zi];
-      o += cnt;
-      n += cnt;
+      if (s + N <= bufEnd) conv.convolve(buf, s - bufStart, zs);
+      else conv.convolve(x, s - xStart, zs);
+      const off = K - 1 - zStart;
+      if (L === 1) {
+        const z = zs[0];
+        const cnt = Math.min(Math.ceil(zEnd / M), end) - n;
+        for (let j = 0, zi = i0 + off; j < cnt; j++, zi += M) out[o + j] = z[zi];
+        o += cnt;
+        n += cnt;
+        i0 += cnt * M;
+      } else {
+        while (n < end && i0 < zEnd) {
+          out[o++] = zs[p][i0 + off];
+          n++;
+          p += M;
+          while (p >= L) {
+            p -= L;
+            i0++;
+          }
+        }
+      }
     }
     return n;
   }

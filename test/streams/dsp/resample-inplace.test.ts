@@ -28,6 +28,8 @@ describe('Resampler with a recycled input buffer', () => {
     [96000, 16000],
     [166600, 16000],
     [44100, 48000],
+    [48000, 32000],
+    [16000, 32000],
   ])('%i → %i: same output as fresh chunks; returned arrays never change afterwards', (a, b) => {
     const x = noise(Math.round(a * 1.2), 0.5, 9);
     const one = resample(x, a, b);

@@ -10,6 +10,9 @@ const pairs: Array<[number, number]> = [
   [44100, 22050],
   [44100, 48000],
   [44101, 16000], // does not reduce to a small ratio: interpolated phases
+  [48000, 32000], // 2/3: two polyphase kernels by FFT
+  [16000, 32000], // 2/1 upsampling by FFT
+  [44100, 32000], // 320/441: the direct polyphase sum
 ];
 
 function levelDb(y: Float32Array): number {
@@ -46,10 +49,16 @@ describe('Resampler', () => {
     }
   });
 
-  it('FFT overlap-save and the direct sum agree (same filter)', () => {
-    const x = noise(48000, 0.5, 12);
-    const f = resample(x, 48000, 16000);
-    const d = resample(x, 48000, 16000, { method: 'direct' });
+  it.each([
+    [48000, 16000],
+    [48000, 32000],
+    [16000, 32000],
+    [8000, 32000],
+    [24000, 32000],
+  ])('%i → %i: FFT overlap-save and the direct sum agree (same filter, every phase)', (a, b) => {
+    const x = noise(a, 0.5, 12);
+    const f = resample(x, a, b);
+    const d = resample(x, a, b, { method: 'direct' });
     expect(f.length).toBe(d.length);
     let worst = 0;
     for (let i = 0; i < f.length; i++) worst = Math.max(worst, Math.abs(f[i] - d[i]));
