@@ -73,7 +73,8 @@ export interface WaveAugmentOptions {
 export function augmentWave(x: Float32Array, r: () => number, o: WaveAugmentOptions): Float32Array {
   let y = x;
   if (r() < o.pBandLimit) {
-    const rates = [2000, 4000, 6000, 8000, 11025];
+    // Recorders slower than the analysis rate leave its top bands empty (16 and 22.05 kHz count at 32 kHz).
+    const rates = [2000, 4000, 6000, 8000, 11025, 16000, 22050].filter((f) => f < o.sampleRate);
     y = bandLimit(y, o.sampleRate, rates[Math.floor(r() * rates.length)]);
   }
   if (r() < o.pNoise) {

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import type { FeatureConfig, Prediction, WindowClassifier } from '../streams/types.ts';
-import { defaultFeatureConfig, featureConfigDiff } from './feature-config.ts';
+import { featureConfigProblems } from './feature-config.ts';
 import { tcnForward } from './fast-forward.ts';
 import { loadSaved } from './model-io.ts';
 import { projectRoot } from './paths.ts';
@@ -62,7 +62,7 @@ export interface SyncClassifier extends Classifier, WindowClassifier {
 export async function loadClassifier(dir: string = defaultModelDir()): Promise<SyncClassifier> {
   await useWasmBackend();
   const saved = await loadSaved(dir);
-  const diff = featureConfigDiff(saved.featureConfig, defaultFeatureConfig);
+  const diff = featureConfigProblems(saved.featureConfig);
   if (diff.length > 0) {
     saved.model.dispose();
     throw new Error(`model ${dir} was trained with a different feature config than the code computes (${diff.join(', ')}); retrain it or use a matching build`);

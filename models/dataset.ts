@@ -35,6 +35,8 @@ export interface DatasetOptions {
   /** Windows per annotated call, and background windows per minute of recording. */
   readonly windowsPerCall: number;
   readonly backgroundPerMinute: number;
+  /** Share of training clip views band-limited to a random slower recorder's Nyquist (default 0.35). */
+  readonly pBandLimit?: number;
   readonly cacheDir?: string;
 }
 
@@ -49,7 +51,7 @@ interface CacheEntry { labels: string[]; n: number; dim: number }
 function cacheKey(path: string, role: string, o: DatasetOptions, extra: unknown): string {
   const st = statSync(path);
   const h = createHash('sha1');
-  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, extra }));
+  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, pb: o.pBandLimit ?? 0.35, extra }));
   return h.digest('hex');
 }
 
@@ -103,7 +105,7 @@ export async function clipTrainExamples(clip: Clip, o: DatasetOptions, noise: No
     const sr = o.cfg.sampleRate;
     const x = toRate(a.samples, a.sampleRate, sr);
     const r = seededRandom(o.seed ^ hash32(clip.path));
-    const aug = { sampleRate: sr, noise, pBandLimit: 0.35, pNoise: 0.6 };
+    const aug = { sampleRate: sr, noise, pBandLimit: o.pBandLimit ?? 0.35, pNoise: 0.6 };
     const xs: Float32Array[] = [];
     for (let v = 0; v < o.variantsPerClip; v++) {
       let w: Float32Array;

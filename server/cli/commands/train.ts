@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { resolve } from 'node:path';
 import { ARCH_NAMES, isArchName } from '../../../models/architectures.ts';
+import { DEFAULT_ANALYSIS_RATE, featureConfigAt } from '../../../models/feature-config.ts';
 import { trainAndWrite } from '../../../models/train-run.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -11,6 +12,12 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 function positiveInt(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got '${v}'`);
+  return n;
+}
+
+function unitInterval(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${name} must be a number from 0 to 1, got '${v}'`);
   return n;
 }
 
@@ -47,8 +54,10 @@ export function register(program: Command): void {
     .option('--variants <n>', 'augmented views per training clip', '8')
     .option('--skip-checks', 'skip the resampling and streaming checks')
     .option('--refit-all', 'after the split run picks the epoch count, train the shipped model again on every clip (validation tapes too); the card reports the split model\'s numbers')
+    .option('--analysis-rate <hz>', 'analysis sample rate every input is brought to (16000 or 32000; 32000 keeps whistles above 8 kHz)', String(DEFAULT_ANALYSIS_RATE))
+    .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -59,9 +68,10 @@ export function register(program: Command): void {
         annotated: opts.annotations.map((t) => ({ table: resolve(t), species: opts.annotatedSpecies })),
         background: opts.background.map((b) => resolve(b)),
         holdout: opts.holdout,
+        cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate)),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
-        dataset: { variantsPerClip: positiveInt('variants', opts.variants) },
+        dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP) },
         maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
         out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks, refitAll: opts.refitAll === true,
         command: commandLine(),
