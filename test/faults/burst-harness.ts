@@ -5,12 +5,17 @@
 // the windows [k·4, k·4+2) and [k·4+1, k·4+3) hold the burst, so a station detects two windows
 // per 4 s of audio and no others.
 import { mkdirSync } from 'node:fs';
+import { from, lastValueFrom, mergeMap, toArray } from 'rxjs';
 import { join } from 'node:path';
 import { configSchema, type Config } from '../../config/schema.ts';
 import { defaultFeatureConfig } from '../../models/feature-config.ts';
 import { fixedFeatures } from '../../streams/dsp/adaptive.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
+import { cutWindows } from '../../streams/operators/cut.ts';
+import { melFrames } from '../../streams/operators/mel-frames.ts';
+import { resampleTo } from '../../streams/operators/resample.ts';
 import type { FeatureConfig } from '../../streams/types.ts';
+import { chunksOf } from '../helpers/chunks.ts';
 import { levelClassifier } from '../helpers/level-classifier.ts';
 import { mix, noise, placeAt, tone, writeWav } from '../helpers/signals.ts';
 
@@ -45,21 +50,35 @@ export function writeBurstWav(dir: string, shape: BurstShape = DEFAULT_SHAPE): s
 /** 2024-01-01T00:00:00Z, the start time in the file name. */
 export const BURST_T0 = Date.UTC(2024, 0, 1);
 
-/** Mean MFCC c0 between a quiet 2 s window and a half-burst one: the level classifier's threshold. */
+/**
+ * Mean MFCC c0 halfway between the loudest quiet window and the quietest burst window, as the
+ * station pipeline computes them: views over the stream's own STFT, whose edge frames reach 32 ms
+ * past a window (a quiet window right after a burst hears its tail). Windows cut alone would
+ * differ, and at an analysis rate above the file's (empty top bands sit at max − top_db) by far.
+ */
 export async function burstThreshold(shape: BurstShape = DEFAULT_SHAPE, cfg: FeatureConfig = defaultFeatureConfig): Promise<number> {
   await initDsp();
   const sr = shape.sampleRate;
   const sig = burstSignal(shape);
-  const c0 = (x: Float32Array): number => {
-    const f = fixedFeatures({ samples: x, sampleRate: sr }, cfg);
-    let s = 0;
-    for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
-    return s / cfg.frames;
-  };
-  const quietAt = shape.burstAtS + shape.burstS; // right after the burst, 2 s of noise when period ≥ burst end + 2
-  const quiet = c0(sig.subarray(Math.round(quietAt * sr), Math.round((quietAt + 2) * sr)));
-  const half = c0(sig.subarray(Math.round((shape.burstAtS - 1) * sr), Math.round((shape.burstAtS + 1) * sr)));
-  return (quiet + half) / 2;
+  const windows = await lastValueFrom(
+    from(chunksOf(sig, sr, { t0: 0, chunkS: 1 })).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows({ sliding: { durationS: 2, hopS: 1 } }), mergeMap((ws) => ws), toArray()),
+  );
+  const burst = new Set(expectedWindows(shape.seconds, shape).map(([a]) => a));
+  let quiet = -Infinity;
+  let loud = Infinity;
+  for (const w of windows) {
+    const c = meanC0(fixedFeatures(w, cfg), cfg);
+    if (burst.has(w.start)) loud = Math.min(loud, c);
+    else quiet = Math.max(quiet, c);
+  }
+  if (!(loud > quiet)) throw new Error(`burst harness: burst windows (c0 ≥ ${loud}) do not stand above quiet ones (≤ ${quiet})`);
+  return (quiet + loud) / 2;
+}
+
+function meanC0(f: Float32Array, cfg: FeatureConfig): number {
+  let s = 0;
+  for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
+  return s / cfg.frames;
 }
 
 export async function burstClassifier(shape: BurstShape = DEFAULT_SHAPE): Promise<ReturnType<typeof levelClassifier>> {

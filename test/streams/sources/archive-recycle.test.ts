@@ -86,11 +86,12 @@ describe('archiveSource: recycle', () => {
     expect(() => archiveSource({ station: 'st', path: dir, speed: 'max', recycle: true, gate: () => undefined })).toThrow(/recycle and gate/);
   });
 
-  // The analysis rate is 16 kHz: a 16 kHz file passes the resampler untouched, so its chunks —
-  // views of the recycled buffer — reach the run buffer the windows are cut from. 48 kHz is
-  // resampled (new arrays) first. Windows are kept to the end of the replay, many blocks later.
-  for (const sr of [16_000, 48_000]) {
-    it(`station pipeline, ${sr / 1000} kHz: windows and events kept across blocks hold their own samples`, async () => {
+  // A file at the analysis rate passes the resampler untouched, so its chunks — views of the
+  // recycled buffer — reach the run buffer the windows are cut from. 48 kHz is resampled (new
+  // arrays) first. Windows are kept to the end of the replay, many blocks later.
+  const analysisRate = defaultFeatureConfig.sampleRate;
+  for (const sr of [analysisRate, 48_000]) {
+    it(`station pipeline, ${sr / 1000} kHz${sr === analysisRate ? ' (the analysis rate)' : ''}: windows and events kept across blocks hold their own samples`, async () => {
       const dur = 23;
       let x = noise(dur, sr, 0.01, 5);
       for (let t = 3; t < dur - 3; t += 6) x = mix(x, placeAt(chirp(2000, 6000, 1, sr, 0.3), t, dur, sr));
@@ -121,7 +122,7 @@ describe('archiveSource: recycle', () => {
         expect(b.samples).toEqual(a.samples);
         expect(b.mel?.data).toEqual(a.mel?.data);
       }
-      if (sr === 16_000) {
+      if (sr === analysisRate) {
         // and they are the file's samples at their own times (not just equal to each other)
         const q = quantise16(x);
         const w = reused.find((v) => v.kind === 'sliding' && v.start >= 10_000) as Window;
