@@ -11,7 +11,7 @@
 //    seconds (default 60), clips off (the clip writer's disk queue cannot keep up with 2,000×
 //    real time, which is not a leak). Heap and RSS after a full GC every 5 s; growth = last
 //    sample vs the one at MEM_SOAK_S / 4 (after caches and JIT settle), in %. The soak replays
-//    16 kHz audio (the analysis rate, no resampling) to cover more audio per CPU second; the
+//    audio at the analysis rate (no resampling) to cover more audio per CPU second; the
 //    figure soak_audio_h_per_station says how much was simulated (a day is 24 h).
 //
 // A full GC is needed for stable figures: `node --expose-gc --import tsx bench/memory.ts`. Without
@@ -33,7 +33,7 @@ import { DEFAULT_SHAPE, burstClassifier, stationsConfig, writeBurstWav } from '.
 const N = Number(process.env.MEM_BENCH_N ?? 10);
 const SOAK_S = Number(process.env.MEM_SOAK_S ?? 60);
 const SOAK_SPEED = Number(process.env.MEM_SOAK_SPEED ?? 200);
-const SOAK_SR = Number(process.env.MEM_SOAK_SR ?? 16_000);
+const SOAK_SR = Number(process.env.MEM_SOAK_SR ?? cfg.sampleRate);
 const SOAK_N = 10;
 const MB = 1024 * 1024;
 

@@ -105,9 +105,14 @@ export async function run(): Promise<Record<string, number>> {
   // resampling
   for (const [a, b] of [
     [48000, 16000],
+    [48000, 32000],
+    [44100, 32000],
+    [16000, 32000],
     [44100, 22050],
     [166600, 16000],
+    [166600, 32000],
     [2000, 16000],
+    [2000, 32000],
   ] as const) {
     const y = signal(a * 30, a);
     const ms = time(() => {
@@ -119,7 +124,7 @@ export async function run(): Promise<Record<string, number>> {
     put(out, `resample_${a / 1000}k_${b / 1000}k_xrt`, 30000 / ms, '× real time');
   }
 
-  // The live path with the shipped FeatureConfig (models/feature-config.ts; 16 kHz analysis rate):
+  // The live path with the shipped FeatureConfig (models/feature-config.ts; 32 kHz analysis rate):
   // 48 kHz chunks → resampleTo → melFrames (the stream's STFT, once), then fixedFeatures per window.
   const cfg = defaultFeatureConfig;
   const chunkN = 4800;

@@ -9,10 +9,11 @@
 // adds the spread across runs. analysis_x is the analysis path alone (resample → mel → windows →
 // MFCC), without decode or the classifier.
 import { count, lastValueFrom, toArray, from, map, mergeMap } from 'rxjs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultFeatureConfig as cfg } from '../models/feature-config.ts';
+import { defaultFeatureConfig } from '../models/feature-config.ts';
+import type { FeatureConfig } from '../streams/types.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 import { fixedFeatures } from '../streams/dsp/adaptive.ts';
 import { cutWindows } from '../streams/operators/cut.ts';
@@ -43,6 +44,11 @@ export const units: Record<string, string> = {
   us_per_frame: 'µs per 48 kHz hop-512 frame',
 };
 export const runs = 3;
+
+// HYDROMON_MODEL=<model dir> measures another model, with the feature config it was trained at
+// (models/hydromon-tcn-16k: the 16 kHz analysis rate).
+const modelDir = process.env.HYDROMON_MODEL;
+const cfg: FeatureConfig = modelDir ? (JSON.parse(readFileSync(join(modelDir, 'feature-config.json'), 'utf8')) as FeatureConfig) : defaultFeatureConfig;
 
 const SR = 48_000;
 const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 600;
@@ -129,7 +135,7 @@ export async function run(): Promise<Record<string, number>> {
   let replay: Timing | null = null;
   try {
     const { loadWindowClassifier, defaultModelDir } = await import('../models/classifier.ts');
-    const model = await loadWindowClassifier(defaultModelDir());
+    const model = await loadWindowClassifier(modelDir ?? defaultModelDir());
     const feats = await lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows(cut), mergeMap((ws) => ws), map((w) => fixedFeatures(w, cfg)), toArray()));
     classify = await timeIt(async () => {
       for (let i = 0; i < feats.length; i += 32) model.predictBatch(feats.slice(i, i + 32));
