@@ -395,9 +395,8 @@ export class Resampler {
     let n = this.nOut;
     const end = n + want;
     let o = 0;
-    // output n reads phase p at input index i0 (n·M = i0·L + p), stepped exactly in integers
+    // output n reads phase n·M mod L at input index i0 = ⌊n·M/L⌋ (exact integers)
     let i0 = Math.floor((n * M) / L);
-    let p = n * M - i0 * L;
     for (let b = this.block, last = this.block + blocks; b < last && n < end; b++) {
       const zStart = b * S;
       const zEnd = zStart + S;
@@ -415,15 +414,17 @@ export class Resampler {
         n += cnt;
         i0 += cnt * M;
       } else {
-        while (n < end && i0 < zEnd) {
-          out[o++] = zs[p][i0 + off];
-          n++;
-          p += M;
-          while (p >= L) {
-            p -= L;
-            i0++;
-          }
+        // outputs L apart share a phase and step M inputs: one strided loop per phase
+        const nEnd = Math.min(end, Math.ceil((zEnd * L) / M));
+        for (let q = 0; q < L && n + q < nEnd; q++) {
+          const m = n + q;
+          const im = Math.floor((m * M) / L);
+          const z = zs[m * M - im * L];
+          for (let k = m, zi = im + off, oi = o + q; k < nEnd; k += L, zi += M, oi += L) out[oi] = z[zi];
         }
+        o += nEnd - n;
+        n = nEnd;
+        i0 = Math.floor((n * M) / L);
       }
     }
     return n;
