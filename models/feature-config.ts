@@ -36,7 +36,7 @@ export function featureConfigAt(sampleRate: number): FeatureConfig {
 }
 
 /** The analysis rate of `hydromon train` without --analysis-rate, and of the shipped model. */
-export const DEFAULT_ANALYSIS_RATE = 16000;
+export const DEFAULT_ANALYSIS_RATE = 32000;
 
 /** The config of the shipped model; the pipeline's when no model is loaded. */
 export const defaultFeatureConfig: FeatureConfig = featureConfigAt(DEFAULT_ANALYSIS_RATE);
