@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMono } from '../../models/audio.ts';
 import { defaultModelDir, loadClassifier } from '../../models/classifier.ts';
-import { defaultFeatureConfig } from '../../models/feature-config.ts';
+import { defaultFeatureConfig, featureConfigAt } from '../../models/feature-config.ts';
 import { featuresOf } from '../../models/features.ts';
 import { readManifest } from '../../models/manifest.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
@@ -21,6 +21,7 @@ describe('shipped model', () => {
     const clf = await loadClassifier();
     try {
       expect(clf.featureConfig).toEqual(defaultFeatureConfig);
+      expect(clf.featureConfig.sampleRate).toBe(32000);
       expect(clf.labels).toContain('background');
       expect(clf.labels.length).toBeGreaterThanOrEqual(3);
       expect(clf.threshold).toBeGreaterThan(0);
@@ -29,6 +30,18 @@ describe('shipped model', () => {
       expect(clf.trainedWithNoiseGate).toBe(false);
       const x = new Float32Array(defaultFeatureConfig.frames * defaultFeatureConfig.nMfcc);
       const [p] = clf.predictBatch([x]);
+      expect(p.probs).toHaveLength(clf.labels.length);
+    } finally {
+      clf.dispose();
+    }
+  });
+
+  it('the 16 kHz model kept for throughput loads at its own rate', async () => {
+    const clf = await loadClassifier(join(dir, '..', 'hydromon-tcn-16k'));
+    try {
+      expect(clf.featureConfig).toEqual(featureConfigAt(16000));
+      expect(clf.featureConfig).not.toEqual(defaultFeatureConfig);
+      const [p] = clf.predictBatch([new Float32Array(clf.featureConfig.frames * clf.featureConfig.nMfcc)]);
       expect(p.probs).toHaveLength(clf.labels.length);
     } finally {
       clf.dispose();
