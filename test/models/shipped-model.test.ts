@@ -41,6 +41,7 @@ describe('shipped model', () => {
     try {
       expect(clf.featureConfig).toEqual(featureConfigAt(16000));
       expect(clf.featureConfig).not.toEqual(defaultFeatureConfig);
+      expect(clf.name).toBe('hydromon-tcn-16k'); // detections say which model named them
       const [p] = clf.predictBatch([new Float32Array(clf.featureConfig.frames * clf.featureConfig.nMfcc)]);
       expect(p.probs).toHaveLength(clf.labels.length);
     } finally {
