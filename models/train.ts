@@ -37,6 +37,8 @@ export interface TrainOptions {
   readonly patience?: number;
   readonly valFraction?: number;
   readonly learningRate?: number;
+  /** Label smoothing ε: targets (1 − ε)·one-hot + ε/K, so no clip is learnt with certainty. Default 0. */
+  readonly labelSmoothing?: number;
   readonly cfg?: FeatureConfig;
   readonly dataset?: Partial<DatasetOptions>;
   readonly log?: (msg: string) => void;
@@ -165,11 +167,13 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
   const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
-  const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq)), ys = tf.gather(yAll, idx);
+  const k = yAll.shape[1] ?? 1;
+  const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq));
+  const ys = tf.tidy(() => (smoothing > 0 ? tf.gather(yAll, idx).mul(1 - smoothing).add(smoothing / k) : tf.gather(yAll, idx)));
   eq.dispose();
   idx.dispose();
   const batches = Math.ceil(n / bs);
@@ -252,7 +256,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
@@ -293,7 +297,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rr = seededRandom(o.seed ^ 0x4321);
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
       rx.dispose(); ry.dispose();
