@@ -3,29 +3,17 @@
 // events or throws a FramingError naming what was wrong — nothing else, no hang, nothing huge
 // allocated; the push receiver never throws and reports every dropped connection; and a real
 // TCP station takes a stream of bad pushers on 127.0.0.1 and still serves the next good one.
-import { connect, type Socket } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFrameParser, encodeFrame, encodeHeader, FramingError, type StreamHeader } from '../../../streams/sources/framing.ts';
 import type { LiveSession } from '../../../streams/sources/live-source.ts';
 import { decodeToMono } from '../../../streams/sources/pcm-format.ts';
 import { createPushReceiver } from '../../../streams/sources/pushed.ts';
-import { tcpSource } from '../../../streams/sources/tcp.ts';
-import type { PcmChunk, SourceEvent } from '../../../streams/types.ts';
+import { rng } from '../../helpers/signals.ts';
 import { until } from './helpers/http-fixture.ts';
 import { toneStream } from './helpers/pusher.ts';
+import { closed, dial, listenStation } from './helpers/tcp-station.ts';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const int = (r: () => number, n: number): number => Math.floor(r() * n);
 
 /** A valid stream in one of the three formats, 1–4 channels, some frames with timestamps. */
@@ -159,29 +147,18 @@ describe('fuzz: a real TCP station on 127.0.0.1 under bad pushers', () => {
   afterEach(() => sub?.unsubscribe());
 
   it('200 mutated or random pushers one after another, then a good one: still served', async () => {
-    const chunks: PcmChunk[] = [];
-    const events: SourceEvent[] = [];
-    let port = 0;
-    sub = tcpSource(
-      { station: 'buoy', report: (e) => events.push(e) },
-      { host: '127.0.0.1', port: 0, maxFrameBytes: 64 * 1024, onListening: (p) => (port = p) },
-      { chunkS: 0.1, stallS: 2 },
-    ).subscribe({ next: (c) => chunks.push(c) });
-    await until(() => port > 0, 10_000, 'listening');
-    const dial = (): Promise<Socket> =>
-      new Promise((resolve, reject) => {
-        const s = connect(port, '127.0.0.1', () => resolve(s));
-        s.on('error', reject);
-      });
+    const st = await listenStation({ chunkS: 0.1, stallS: 2 }, 64 * 1024);
+    const { chunks, events, port } = st;
+    sub = st.sub;
     for (const bytes of cases(2468, 150, 50)) {
-      const s = await dial();
+      const s = await dial(port);
       s.on('error', () => undefined); // the station may hang up first
       await new Promise<void>((resolve) => s.end(bytes, () => resolve()));
-      await new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())));
+      await closed(s);
     }
     const before = chunks.length;
     const good = toneStream({ freqHz: 440, sampleRate: 16000, frames: 5, startMs: 1.7e12 });
-    const s = await dial();
+    const s = await dial(port);
     s.write(Buffer.concat([good.header, ...good.frames]));
     await until(() => chunks.length >= before + 5, 10_000, 'the good pusher after 200 bad ones');
     s.destroy();

@@ -1,18 +1,10 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tcpSource } from '../../../streams/sources/tcp.ts';
-import type { PcmChunk, SourceEvent } from '../../../streams/types.ts';
 import { toneFreq, until, wait } from './helpers/http-fixture.ts';
 import { splitRandomly, toneStream } from './helpers/pusher.ts';
-
-function dial(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.on('error', reject);
-  });
-}
-const closed = (s: Socket): Promise<void> => new Promise((r) => (s.destroyed ? r() : s.once('close', () => r())));
+import { closed, dial, listenStation } from './helpers/tcp-station.ts';
 
 async function sendAll(s: Socket, parts: Uint8Array[]): Promise<void> {
   for (const p of parts) {
@@ -26,15 +18,9 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
   afterEach(() => sub?.unsubscribe());
 
   it('times chunks from the pusher, records lost frames, refuses a second pusher, survives garbage, stalls and drops', async () => {
-    const chunks: PcmChunk[] = [];
-    const events: SourceEvent[] = [];
-    let port = 0;
-    sub = tcpSource(
-      { station: 'buoy', report: (e) => events.push(e) },
-      { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) },
-      { stallS: 1.5, chunkS: 0.1 },
-    ).subscribe({ next: (c) => chunks.push(c) });
-    await until(() => port > 0, 10_000, 'listening');
+    const st = await listenStation({ stallS: 1.5, chunkS: 0.1 });
+    const { chunks, events, port } = st;
+    sub = st.sub;
 
     // 1. A pusher with a start time: 2 s of 440 Hz stereo, frame 7 lost, bytes split anywhere.
     const T = 1_700_000_000_000;
@@ -98,16 +84,10 @@ describe('tcp source (listens on 127.0.0.1 for a HYDR pusher)', () => {
   });
 
   it('a pusher that dials between two sessions is held and served, not refused', async () => {
-    const chunks: PcmChunk[] = [];
-    const events: SourceEvent[] = [];
-    let port = 0;
     // A fixed 500 ms pause between sessions opens the gap that 'immediate' only makes likely under load.
-    sub = tcpSource(
-      { station: 'buoy', report: (e) => events.push(e) },
-      { host: '127.0.0.1', port: 0, onListening: (p) => (port = p) },
-      { chunkS: 0.1, backoff: { baseMs: 500, maxMs: 500, random: () => 0.999 } },
-    ).subscribe({ next: (c) => chunks.push(c) });
-    await until(() => port > 0, 10_000, 'listening');
+    const st = await listenStation({ chunkS: 0.1, backoff: { baseMs: 500, maxMs: 500, random: () => 0.999 } });
+    const { chunks, events, port } = st;
+    sub = st.sub;
     const T = 1_700_000_000_000;
     const a = toneStream({ freqHz: 440, sampleRate: 16000, frames: 5, startMs: T });
     const p1 = await dial(port);
