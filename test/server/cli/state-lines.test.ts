@@ -21,7 +21,7 @@ describe('stateLines', () => {
     expect(got).toEqual([null, `a: waiting: ${msg}`, null, null]);
   });
 
-  it('prints again on a new entry, per station, and never for connecting, live or ended', () => {
+  it('prints again on a new entry, per station, never for connecting or ended, and live only after trouble', () => {
     const line = stateLines();
     const got = [
       st('a', 'waiting', T0, 'm1'),
@@ -34,7 +34,24 @@ describe('stateLines', () => {
       st('b', 'waiting', T0 + 5, 'm2'),
       st('b', 'ended', T0 + 6),
     ].map(line);
-    expect(got).toEqual(['a: waiting: m1', 'b: waiting: m2', null, null, 'a: stalled: no audio for 30 s', null, 'a: waiting: m1', null, null]);
+    expect(got).toEqual(['a: waiting: m1', 'b: waiting: m2', 'a: live again after 0 s out (waiting)', null, 'a: stalled: no audio for 30 s', null, 'a: waiting: m1', null, null]);
+  });
+
+  it('says when a station it reported in trouble is live again, and for how long it was out', () => {
+    const line = stateLines();
+    const got = [
+      st('a', 'live', T0),
+      st('a', 'stalled', T0 + 1000, 'no audio for 15 s'),
+      st('a', 'down', T0 + 2000, 'stalled'),
+      st('a', 'connecting', T0 + 3000),
+      st('a', 'live', T0 + 45_000),
+      st('a', 'live', T0 + 50_000),
+      st('b', 'connecting', T0),
+      st('b', 'live', T0 + 1),
+      st('c', 'down', T0, 'refused'),
+      st('c', 'live', T0 + 3 * 3600_000),
+    ].map(line);
+    expect(got).toEqual([null, 'a: stalled: no audio for 15 s', 'a: down: stalled', null, 'a: live again after 44 s out (stalled)', null, null, null, 'c: down: refused', 'c: live again after 3.0 h out (down)']);
   });
 
   it('formats a state without a message', () => {
