@@ -69,12 +69,17 @@ export interface WaveAugmentOptions {
   readonly pNoise: number;
 }
 
+/** Recorder rates a training view may be band-limited to: those below the analysis rate. */
+export function bandLimitRates(sampleRate: number): number[] {
+  return [2000, 4000, 6000, 8000, 11025, 16000, 22050].filter((f) => f < sampleRate);
+}
+
 /** The random waveform chain applied to every training example. */
 export function augmentWave(x: Float32Array, r: () => number, o: WaveAugmentOptions): Float32Array {
   let y = x;
   if (r() < o.pBandLimit) {
     // Recorders slower than the analysis rate leave its top bands empty (16 and 22.05 kHz count at 32 kHz).
-    const rates = [2000, 4000, 6000, 8000, 11025, 16000, 22050].filter((f) => f < o.sampleRate);
+    const rates = bandLimitRates(o.sampleRate);
     y = bandLimit(y, o.sampleRate, rates[Math.floor(r() * rates.length)]);
   }
   if (r() < o.pNoise) {

@@ -1,5 +1,6 @@
 // MODEL_CARD.md of a trained model: what it was trained on, how it was split, what it scored,
 // what it cannot do, and whose recordings these are.
+import { bandLimitRates } from './augment.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import type { ResampleCheck, StreamCheck } from './checks.ts';
 import type { Metrics } from './metrics.ts';
@@ -66,6 +67,12 @@ function shortGroups(gs: readonly string[]): string {
   return [...tapes, ...(files.length > 0 ? [`${files.length} recordings (${files.map((f) => f.split('/').pop()).join(', ')})`] : [])].join(', ');
 }
 
+/** "2–22.05 kHz": the band-limit augmentation's recorder rates at this analysis rate. */
+function bandLimitText(sampleRate: number): string {
+  const r = bandLimitRates(sampleRate);
+  return `${r[0] / 1000}–${r[r.length - 1] / 1000} kHz`;
+}
+
 export function renderCard(c: CardInput): string {
   const s = c.stream;
   const lines: string[] = [];
@@ -81,7 +88,7 @@ export function renderCard(c: CardInput): string {
   }
   lines.push('## Data', '');
   lines.push(`Manifests: ${c.manifests.map((m) => `\`${m}\``).join(', ')}. ${c.nTrainClips} training clips, ${c.nValClips} validation clips. Continuous recordings used for training (call windows and call-free background windows): ${c.trainedOnRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}; held out for validation and the streaming check: ${c.heldOutRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}.`, '');
-  lines.push((c.refit ? 'Training examples per label of the shipped refit ' : 'Training examples per label ') + '(after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to 2–11 kHz recorder rates, time masking; and in every epoch a random smooth recorder frequency response (±4 dB/k on cepstral coefficients 1–6)):', '');
+  lines.push((c.refit ? 'Training examples per label of the shipped refit ' : 'Training examples per label ') + `(after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to ${bandLimitText(c.cfg.sampleRate)} recorder rates, time masking; and in every epoch a random smooth recorder frequency response (±4 dB/k on cepstral coefficients 1–6)):`, '');
   lines.push('| label | examples |', '|---|---|', ...Object.entries(c.trainCounts).sort().map(([l, n]) => `| ${l} | ${n} |`), '');
   lines.push('## Split', '');
   lines.push('Seeded split by recording tape (`tape_id`; clips naming two tapes merge them), about 25 % of each species\' clips in validation; no tape on both sides. Continuous recordings are split by file.', '');
