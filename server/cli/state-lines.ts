@@ -19,27 +19,27 @@ export function spanText(ms: number): string {
 }
 
 /**
- * A fresh tracker (one per run): give it every status, print what it returns. Returns the line
- * for a status whose state differs from that station's previous one and is worth telling, and
- * one line when a station that was told about is live again — through however many states it
- * went meanwhile (stalled → down → connecting → live): an operator who saw "stalled" should see
- * it end, and for how long it was out — else null.
+ * A fresh tracker (one per run): give it every status, print what it returns. One line when a
+ * station enters a state worth telling — once per episode of trouble, so a dead stream retried
+ * with backoff (down → connecting → down …) says "down" once, not at every attempt — and one line
+ * when it is live again, with how long it was out (an operator who saw "stalled" should see it
+ * end). Null otherwise.
  */
 export function stateLines(): (s: StationStatus) => string | null {
-  const last = new Map<string, { state: SourceState; trouble: { first: SourceState; since: number } | null }>();
+  const trouble = new Map<string, { first: SourceState; since: number; told: SourceState }>();
   return (s) => {
-    const prev = last.get(s.station) ?? { state: s.state, trouble: null };
-    const changed = !last.has(s.station) || prev.state !== s.state;
-    let trouble = prev.trouble;
-    let line: string | null = null;
+    const t = trouble.get(s.station);
     if (TOLD.has(s.state)) {
-      trouble ??= { first: s.state, since: s.at };
-      if (changed) line = stateLine(s);
-    } else if (s.state === 'live' && trouble) {
-      line = `${s.station}: live again after ${spanText(s.at - trouble.since)} out (${trouble.first})`;
-      trouble = null;
-    } else if (s.state === 'ended') trouble = null;
-    last.set(s.station, { state: s.state, trouble });
-    return line;
+      if (t && t.told === s.state) return null;
+      if (t) t.told = s.state;
+      else trouble.set(s.station, { first: s.state, since: s.at, told: s.state });
+      return stateLine(s);
+    }
+    if (s.state === 'live' && t) {
+      trouble.delete(s.station);
+      return `${s.station}: live again after ${spanText(s.at - t.since)} out (${t.first})`;
+    }
+    if (s.state === 'ended') trouble.delete(s.station);
+    return null;
   };
 }

@@ -54,6 +54,23 @@ describe('stateLines', () => {
     expect(got).toEqual([null, 'a: stalled: no audio for 15 s', 'a: down: stalled', null, 'a: live again after 44 s out (stalled)', null, null, null, 'c: down: refused', 'c: live again after 3.0 h out (down)']);
   });
 
+  it('a station retried with backoff says down once per outage, not at every attempt', () => {
+    const line = stateLines();
+    const got = [
+      st('a', 'down', T0, 'fetch failed'),
+      st('a', 'connecting', T0 + 1000),
+      st('a', 'down', T0 + 2000, 'fetch failed'),
+      st('a', 'connecting', T0 + 5000),
+      st('a', 'down', T0 + 6000, 'fetch failed'),
+      st('a', 'faulted', T0 + 7000, 'gave up'),
+      st('a', 'connecting', T0 + 8000),
+      st('a', 'live', T0 + 600_000),
+      st('a', 'connecting', T0 + 600_001),
+      st('a', 'down', T0 + 600_002, 'reset'),
+    ].map(line);
+    expect(got).toEqual(['a: down: fetch failed', null, null, null, null, 'a: faulted: gave up', null, 'a: live again after 10 min out (down)', null, 'a: down: reset']);
+  });
+
   it('formats a state without a message', () => {
     expect(stateLine(st('x', 'down', T0))).toBe('x: down');
   });
