@@ -94,6 +94,20 @@ function design(inRate: number, outRate: number, denom: number, rows: number, op
 
 const designCache = new Map<string, Design>();
 
+/**
+ * One WASM copy of each design's table, shared by every resampler using it (a 44.1 kHz station's
+ * table is ~90 kB): the kernel runs synchronously, so its scratch can be shared too.
+ */
+const polyCache = new WeakMap<Design, WasmPolyKernel | null>();
+function polyKernelFor(d: Design): WasmPolyKernel | null {
+  let k = polyCache.get(d);
+  if (k === undefined) {
+    k = WasmPolyKernel.create(d.table, d.phases, d.taps);
+    polyCache.set(d, k);
+  }
+  return k;
+}
+
 export class Resampler {
   readonly inRate: number;
   readonly outRate: number;
@@ -181,7 +195,7 @@ export class Resampler {
       this.conv = createWasmConvolver(kernels, n);
       if (this.conv) this.zs = kernels.map(() => new Float32Array(n));
     }
-    if (this.d && this.exact && !this.conv && opts.method !== 'direct') this.poly = WasmPolyKernel.create(this.d.table, this.d.phases, this.d.taps);
+    if (this.d && this.exact && !this.conv && opts.method !== 'direct') this.poly = polyKernelFor(this.d);
     this.buf = new Float32Array(Math.max(4096, pre * 2));
     this.bufLen = pre;
     this.bufStart = -pre;
@@ -419,26 +433,17 @@ export class Resampler {
       if (s + N <= bufEnd) conv.convolve(buf, s - bufStart, zs);
       else conv.convolve(x, s - xStart, zs);
       const off = K - 1 - zStart;
-      if (L === 1) {
-        const z = zs[0];
-        const cnt = Math.min(Math.ceil(zEnd / M), end) - n;
-        for (let j = 0, zi = i0 + off; j < cnt; j++, zi += M) out[o + j] = z[zi];
-        o += cnt;
-        n += cnt;
-        i0 += cnt * M;
-      } else {
-        // outputs L apart share a phase and step M inputs: one strided loop per phase
-        const nEnd = Math.min(end, Math.ceil((zEnd * L) / M));
-        for (let q = 0; q < L && n + q < nEnd; q++) {
-          const m = n + q;
-          const im = Math.floor((m * M) / L);
-          const z = zs[m * M - im * L];
-          for (let k = m, zi = im + off, oi = o + q; k < nEnd; k += L, zi += M, oi += L) out[oi] = z[zi];
-        }
-        o += nEnd - n;
-        n = nEnd;
-        i0 = Math.floor((n * M) / L);
+      // outputs L apart share a phase and step M inputs: one strided loop per phase (L = 1: one loop)
+      const nEnd = Math.min(end, Math.ceil((zEnd * L) / M));
+      for (let q = 0; q < L && n + q < nEnd; q++) {
+        const m = n + q;
+        const im = Math.floor((m * M) / L);
+        const z = zs[m * M - im * L];
+        for (let k = m, zi = im + off, oi = o + q; k < nEnd; k += L, zi += M, oi += L) out[oi] = z[zi];
       }
+      o += nEnd - n;
+      n = nEnd;
+      i0 = Math.floor((n * M) / L);
     }
     return n;
   }
