@@ -16,7 +16,7 @@ import { melFrames } from '../../streams/operators/mel-frames.ts';
 import { resampleTo } from '../../streams/operators/resample.ts';
 import type { FeatureConfig } from '../../streams/types.ts';
 import { chunksOf } from '../helpers/chunks.ts';
-import { levelClassifier } from '../helpers/level-classifier.ts';
+import { featuresC0, levelClassifier } from '../helpers/level-classifier.ts';
 import { mix, noise, placeAt, tone, writeWav } from '../helpers/signals.ts';
 
 export interface BurstShape {
@@ -67,18 +67,12 @@ export async function burstThreshold(shape: BurstShape = DEFAULT_SHAPE, cfg: Fea
   let quiet = -Infinity;
   let loud = Infinity;
   for (const w of windows) {
-    const c = meanC0(fixedFeatures(w, cfg), cfg);
+    const c = featuresC0(fixedFeatures(w, cfg), cfg);
     if (burst.has(w.start)) loud = Math.min(loud, c);
     else quiet = Math.max(quiet, c);
   }
   if (!(loud > quiet)) throw new Error(`burst harness: burst windows (c0 ≥ ${loud}) do not stand above quiet ones (≤ ${quiet})`);
   return (quiet + loud) / 2;
-}
-
-function meanC0(f: Float32Array, cfg: FeatureConfig): number {
-  let s = 0;
-  for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
-  return s / cfg.frames;
 }
 
 export async function burstClassifier(shape: BurstShape = DEFAULT_SHAPE): Promise<ReturnType<typeof levelClassifier>> {

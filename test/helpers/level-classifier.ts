@@ -4,12 +4,16 @@
 import { fixedFeatures } from '../../streams/dsp/adaptive.ts';
 import type { FeatureConfig, Prediction, WindowClassifier } from '../../streams/types.ts';
 
-/** Mean MFCC c0 of a stretch of audio, as the pipeline's feature code computes it. */
-export function meanC0(x: Float32Array, sampleRate: number, cfg: FeatureConfig): number {
-  const f = fixedFeatures({ samples: x, sampleRate }, cfg);
+/** Mean over frames of c0 (which follows log energy) of a T × nMfcc feature matrix. */
+export function featuresC0(f: Float32Array, cfg: FeatureConfig): number {
   let s = 0;
   for (let t = 0; t < cfg.frames; t++) s += f[t * cfg.nMfcc];
   return s / cfg.frames;
+}
+
+/** Mean MFCC c0 of a stretch of audio, as the pipeline's feature code computes it. */
+export function meanC0(x: Float32Array, sampleRate: number, cfg: FeatureConfig): number {
+  return featuresC0(fixedFeatures({ samples: x, sampleRate }, cfg), cfg);
 }
 
 /** A threshold halfway between a quiet and a loud stretch (call after initDsp()). */
@@ -28,9 +32,7 @@ export function levelClassifier(cfg: FeatureConfig, c0Threshold: number): Window
       self.calls++;
       self.inputs += batch.length;
       return batch.map((x) => {
-        let c0 = 0;
-        for (let t = 0; t < cfg.frames; t++) c0 += x[t * cfg.nMfcc];
-        c0 /= cfg.frames;
+        const c0 = featuresC0(x, cfg);
         return c0 > c0Threshold ? { species: 'Tone', confidence: 0.9 } : { species: 'background', confidence: 0.8 };
       });
     },

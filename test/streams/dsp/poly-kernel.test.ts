@@ -1,5 +1,5 @@
-// The WASM SIMD direct polyphase sum: a valid module, exact on a hand-made table, and the same
-// output as the JS sum (float32 lanes against float64) for ratios the FFT path does not take.
+// The WASM SIMD direct polyphase sum: a valid module, exact on a hand-made table, and chunk-size
+// independent (its agreement with the JS sum is in resample.test.ts, beside the FFT path's).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initDsp } from '../../../streams/dsp/fft.ts';
 import { polyKernelBinary, WasmPolyKernel } from '../../../streams/dsp/poly-kernel.ts';
@@ -41,16 +41,9 @@ describe('WASM polyphase kernel', () => {
     [2000, 32000],
     [44100, 48000],
     [11025, 16000],
-  ])('%i → %i: the WASM sum agrees with the JS sum, chunked or whole', (a, b) => {
-    expect(new Resampler(a, b).path).toBe('wasm-direct');
-    expect(new Resampler(a, b, { method: 'direct' }).path).toBe('js-direct');
+  ])('%i → %i: chunked output is the whole-signal output, bit for bit', (a, b) => {
     const x = noise(a, 0.5, 5);
     const w = resample(x, a, b);
-    const j = resample(x, a, b, { method: 'direct' });
-    expect(w.length).toBe(j.length);
-    let worst = 0;
-    for (let i = 0; i < w.length; i++) worst = Math.max(worst, Math.abs(w[i] - j[i]));
-    expect(worst).toBeLessThan(1e-5);
     const r = new Resampler(a, b);
     const parts: Float32Array[] = [];
     for (let i = 0, k = 0; i < x.length; k++) {

@@ -50,12 +50,19 @@ describe('Resampler', () => {
   });
 
   it.each([
-    [48000, 16000],
-    [48000, 32000],
-    [16000, 32000],
-    [8000, 32000],
-    [24000, 32000],
-  ])('%i → %i: FFT overlap-save and the direct sum agree (same filter, every phase)', (a, b) => {
+    [48000, 16000, 'fft'],
+    [48000, 32000, 'fft'],
+    [16000, 32000, 'fft'],
+    [8000, 32000, 'fft'],
+    [24000, 32000, 'fft'],
+    [44100, 32000, 'wasm-direct'],
+    [22050, 32000, 'wasm-direct'],
+    [2000, 32000, 'wasm-direct'],
+    [44100, 48000, 'wasm-direct'],
+    [11025, 16000, 'wasm-direct'],
+  ] as const)('%i → %i: the %s path and the JS direct sum agree (same filter, every phase)', (a, b, path) => {
+    expect(new Resampler(a, b).path).toBe(path);
+    expect(new Resampler(a, b, { method: 'direct' }).path).toBe('js-direct');
     const x = noise(a, 0.5, 12);
     const f = resample(x, a, b);
     const d = resample(x, a, b, { method: 'direct' });
