@@ -8,7 +8,7 @@
 // where the JS path sums float32 powers with float64 weights in float64: results agree to ~1e-7
 // relative (test/streams/dsp/mel-kernel.test.ts).
 import { wasmDspCore, type WasmDspCore } from './fft.ts';
-import { ModuleBuilder } from './wasm-asm.ts';
+import { compiledOnce, ModuleBuilder } from './wasm-asm.ts';
 import type { MelFilterbank } from './mel.ts';
 
 interface KernelExports {
@@ -93,18 +93,8 @@ export function melKernelBinary(): Uint8Array<ArrayBuffer> {
   return b.encode();
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(melKernelBinary());
-    } catch {
-      compiled = null; // no SIMD on this runtime: the JS path stays in use
-    }
-  }
-  return compiled;
-}
+/** No SIMD on this runtime → null, and the JS path stays in use. */
+const kernelModule = compiledOnce(melKernelBinary);
 
 /** Frames per kernel call: bounds the WASM buffers whatever the caller passes. */
 const BATCH = 256;

@@ -7,7 +7,7 @@
 // Numerics: float32 products summed in 4 float32 lanes, where the JS loop sums in float64:
 // outputs agree to ~1e-6 of full scale (test/streams/dsp/poly-kernel.test.ts).
 import { wasmDspCore, type WasmDspCore } from './fft.ts';
-import { ModuleBuilder } from './wasm-asm.ts';
+import { compiledOnce, ModuleBuilder } from './wasm-asm.ts';
 
 interface KernelExports {
   poly(buf: number, table: number, kBytes: number, out: number, count: number, baseBytes: number, p: number, up: number, down: number): void;
@@ -56,17 +56,8 @@ export function polyKernelBinary(): Uint8Array<ArrayBuffer> {
   return b.encode();
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(polyKernelBinary());
-    } catch {
-      compiled = null; // no SIMD on this runtime: the JS loop stays in use
-    }
-  }
-  return compiled;
-}
+/** No SIMD on this runtime → null, and the JS path stays in use. */
+const kernelModule = compiledOnce(polyKernelBinary);
 
 const registry = new FinalizationRegistry<{ list: number[] }>((p) => {
   const core = wasmDspCore();

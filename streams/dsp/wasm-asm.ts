@@ -194,3 +194,21 @@ export class ModuleBuilder {
     ]);
   }
 }
+
+/**
+ * A getter that compiles `bytes()` on first use and keeps the result; null when this runtime
+ * cannot compile it (no SIMD), so the caller keeps its JS path.
+ */
+export function compiledOnce(bytes: () => Uint8Array<ArrayBuffer>): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(bytes());
+      } catch {
+        compiled = null;
+      }
+    }
+    return compiled;
+  };
+}
