@@ -5,6 +5,7 @@
 // nothing breaks — it is just slower. The JS path is also the exact reference in tests.
 
 import { readFileSync } from 'node:fs';
+import { compiledOnce, ModuleBuilder } from './wasm-asm.ts';
 import { createRequire } from 'node:module';
 
 export type FftBackend = 'wasm-simd' | 'wasm' | 'js';
@@ -232,73 +233,131 @@ class PffftReal implements RealFft {
 }
 
 /**
- * Circular convolution of n-sample blocks with a fixed kernel, through the WASM FFT (overlap-save
- * building block): out[t] = Σ_q kernel[q]·input[offset + (t − q) mod n]. Outputs t ≥ K − 1 equal
- * the linear convolution. Null when the WASM FFT is not loaded or cannot do size n.
+ * Polyphase overlap-save through the WASM FFT, for rational resampling L/M: each n-sample block
+ * of the input is read de-interleaved into M streams (stream s = samples offset + s + M·k), and
+ * output q (q < L) = Σ_s stream s ⊛ kernel[q][s] (circular, n points). Outputs t ≥ K − 1 equal the
+ * linear convolution; those n − K + 1 are what `run` hands back. Working at 1/M of the input
+ * rate costs M forward and L inverse transforms per M·(n − K + 1) input samples, where filtering
+ * the whole input and keeping every M-th output cost 1 forward and L inverse per n − K + 1.
  */
-export interface BlockConvolver {
+export interface PolyConvolver {
   readonly n: number;
+  /** K: every kernel has this length. */
   readonly kernelLength: number;
-  /** Kernels applied to every block (one output per kernel). */
-  readonly kernels: number;
-  /** Circular convolution of input[offset, offset + n) with each kernel k into outs[k]. */
-  convolve(input: Float32Array, offset: number, outs: readonly Float32Array[]): void;
+  /** M: input streams. */
+  readonly streams: number;
+  /** L: outputs. */
+  readonly outputs: number;
+  /** Block x[offset + s + M·k] (k < n) of every stream s → outs[q][0, n − K + 1): the valid outputs. */
+  run(x: Float32Array, offset: number, outs: readonly Float32Array[]): void;
 }
 
-/**
- * Overlap-save block convolver with one or more kernels of equal length: the block's spectrum
- * is computed once and shared, so L polyphase kernels cost L + 1 transforms per block, not 2L.
- */
-export function createWasmConvolver(kernels: readonly Float32Array[], n: number): BlockConvolver | null {
-  if (!wasm || !pffftSupports(n) || kernels.length === 0 || kernels.some((k) => k.length > n || k.length !== kernels[0].length)) return null;
-  return new PffftConvolver(kernels, n, wasm.mod);
+/** kernels[q][s]: L × M kernels of equal length ≤ n. Null when the WASM FFT is not loaded or cannot do size n. */
+export function createPolyConvolver(kernels: readonly (readonly Float32Array[])[], n: number): PolyConvolver | null {
+  const flat = kernels.flat();
+  if (!wasm || !pffftSupports(n) || kernels.length === 0 || kernels[0].length === 0) return null;
+  if (kernels.some((row) => row.length !== kernels[0].length) || flat.some((k) => k.length > n || k.length !== flat[0].length)) return null;
+  return new PffftPolyConvolver(kernels, n, wasm.mod);
 }
 
-class PffftConvolver implements BlockConvolver {
+class PffftPolyConvolver implements PolyConvolver {
   readonly kernelLength: number;
-  readonly kernels: number;
+  readonly streams: number;
+  readonly outputs: number;
   private readonly setup: number;
+  /** Kernel spectra, [q·M + s]. */
   private readonly kPtrs: number[];
-  private readonly inPtr: number;
+  /** One block buffer per stream (its spectrum after the forward transform). */
+  private readonly inPtrs: number[];
   private readonly accPtr: number;
   private readonly workPtr: number;
+  /** The block as read (M·n samples), before the WASM de-interleave. */
+  private readonly rawPtr: number;
+  private readonly split: ((src: number, dst: number, strideBytes: number, n: number, M: number) => void) | null = null;
 
   constructor(
-    kernels: readonly Float32Array[],
+    kernels: readonly (readonly Float32Array[])[],
     readonly n: number,
     private readonly mod: PffftModule,
   ) {
-    this.kernelLength = kernels[0].length;
-    this.kernels = kernels.length;
+    this.outputs = kernels.length;
+    this.streams = kernels[0].length;
+    this.kernelLength = kernels[0][0].length;
     this.setup = mod._pffft_new_setup(n, 0);
     if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
-    this.kPtrs = kernels.map(() => mod._pffft_aligned_malloc(n * 4));
-    this.inPtr = mod._pffft_aligned_malloc(n * 4);
+    const flat = kernels.flat();
+    this.kPtrs = flat.map(() => mod._pffft_aligned_malloc(n * 4));
+    // the streams' blocks side by side (stride n floats), as the de-interleave writes them
+    const inBase = mod._pffft_aligned_malloc(this.streams * n * 4);
+    this.inPtrs = kernels[0].map((_, s) => inBase + s * n * 4);
     this.accPtr = mod._pffft_aligned_malloc(n * 4);
     this.workPtr = mod._pffft_aligned_malloc(n * 4);
-    kernels.forEach((kernel, k) => {
+    this.rawPtr = this.streams > 1 ? mod._pffft_aligned_malloc(this.streams * n * 4) : 0;
+    const core = wasm?.core;
+    const splitMod = this.streams > 1 && core ? splitModule() : null;
+    if (splitMod && core) this.split = (new WebAssembly.Instance(splitMod, { env: { memory: core.memory } }).exports as { split: PffftPolyConvolver['split'] & object }).split;
+    const tmp = this.accPtr;
+    flat.forEach((kernel, k) => {
       const heap = mod.HEAPF32;
-      heap.fill(0, this.inPtr >> 2, (this.inPtr >> 2) + n);
-      heap.set(kernel, this.inPtr >> 2);
+      heap.fill(0, tmp >> 2, (tmp >> 2) + n);
+      heap.set(kernel, tmp >> 2);
       // kernel spectrum in PFFFT's internal (unordered) layout, as zconvolve expects
-      mod._pffft_transform(this.setup, this.inPtr, this.kPtrs[k], this.workPtr, 0);
+      mod._pffft_transform(this.setup, tmp, this.kPtrs[k], this.workPtr, 0);
     });
-    fftRegistry.register(this, [this.setup, ...this.kPtrs, this.inPtr, this.accPtr, this.workPtr]);
+    fftRegistry.register(this, [this.setup, ...this.kPtrs, this.inPtrs[0], this.accPtr, this.workPtr, ...(this.rawPtr ? [this.rawPtr] : [])]);
   }
 
-  convolve(input: Float32Array, offset: number, outs: readonly Float32Array[]): void {
-    const { n, mod } = this;
-    mod.HEAPF32.set(input.subarray(offset, offset + n), this.inPtr >> 2);
-    mod._pffft_transform(this.setup, this.inPtr, this.inPtr, this.workPtr, 0);
+  run(x: Float32Array, offset: number, outs: readonly Float32Array[]): void {
+    const { n, mod, streams: M, outputs: L, setup, workPtr } = this;
+    if (M === 1) mod.HEAPF32.set(x.subarray(offset, offset + n), this.inPtrs[0] >> 2);
+    else if (this.split) {
+      // one contiguous copy in, then the de-interleave in WASM: a strided JS loop writing the
+      // WASM heap cost ~2 ns a sample, more than the transforms
+      mod.HEAPF32.set(x.subarray(offset, offset + M * n), this.rawPtr >> 2);
+      this.split(this.rawPtr, this.inPtrs[0], n * 4, n, M);
+    } else {
+      const heap = mod.HEAPF32;
+      for (let s = 0; s < M; s++) for (let k = this.inPtrs[s] >> 2, end = k + n, i = offset + s; k < end; k++, i += M) heap[k] = x[i];
+    }
+    for (let s = 0; s < M; s++) mod._pffft_transform(setup, this.inPtrs[s], this.inPtrs[s], workPtr, 0);
+    const heap = mod.HEAPF32;
     const a = this.accPtr >> 2;
-    for (let k = 0; k < this.kernels; k++) {
-      mod.HEAPF32.fill(0, a, a + n);
-      mod._pffft_zconvolve_accumulate(this.setup, this.inPtr, this.kPtrs[k], this.accPtr, 1 / n);
-      mod._pffft_transform(this.setup, this.accPtr, this.accPtr, this.workPtr, 1);
-      outs[k].set(mod.HEAPF32.subarray(a, a + n));
+    const valid = a + this.kernelLength - 1;
+    for (let q = 0; q < L; q++) {
+      heap.fill(0, a, a + n);
+      for (let s = 0; s < M; s++) mod._pffft_zconvolve_accumulate(setup, this.inPtrs[s], this.kPtrs[q * M + s], this.accPtr, 1 / n);
+      mod._pffft_transform(setup, this.accPtr, this.accPtr, workPtr, 1);
+      outs[q].set(heap.subarray(valid, a + n));
     }
   }
 }
+
+/** split(src, dst, strideBytes, n, M): dst + s·stride gets src[M·k + s], k < n, for each s < M. */
+function splitBinary(): Uint8Array<ArrayBuffer> {
+  const b = new ModuleBuilder(1);
+  const i32 = 'i32' as const;
+  b.func('split', { params: [i32, i32, i32, i32, i32], results: [] }, (c) => {
+    const [src, dst, stride, n, M] = [0, 1, 2, 3, 4];
+    const s = c.local('i32');
+    const r = c.local('i32');
+    const w = c.local('i32');
+    const e = c.local('i32');
+    const step = c.local('i32');
+    c.get(M).i32(2).i32Shl().set(step);
+    c.forRange(s, () => c.i32(0), M, 1, () => {
+      c.get(src).get(s).i32(2).i32Shl().i32Add().set(r);
+      c.get(dst).get(s).get(stride).i32Mul().i32Add().tee(w).get(n).i32(2).i32Shl().i32Add().set(e);
+      c.loop(() => {
+        c.get(w).get(r).f32Load().f32Store();
+        c.get(r).get(step).i32Add().set(r);
+        c.get(w).i32(4).i32Add().tee(w).get(e).i32LtU().brIf(0);
+      });
+    });
+  });
+  return b.encode();
+}
+
+const splitModule = compiledOnce(splitBinary);
 
 const fftRegistry = new FinalizationRegistry<number[]>((ptrs) => {
   const w = wasm;

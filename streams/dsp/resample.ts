@@ -13,10 +13,13 @@
 // State carries across push() calls: chunked output is bit-identical to one-shot output.
 //
 // Speed: ratios L/M with few phases (L ≤ 8: 48000→16000 = 1/3, 48000→32000 = 2/3,
-// 16000→32000 = 2/1) filter by FFT overlap-save through the WASM FFT (when initDsp() has run):
-// each of the L phase kernels convolves the input (one shared forward transform per block) and
-// output m picks phase m·M mod L at input index ⌊m·M/L⌋ — the same filter as the direct sum,
-// 4–10× fewer operations, at the cost of one FFT block (~1–2k input samples) of extra latency.
+// 16000→32000 = 2/1) filter by polyphase overlap-save through the WASM FFT (when initDsp() has
+// run): the input is split into its M decimated streams and each output phase q is the sum of M
+// short convolutions at the output's own rate (polyphasePlan), so a block of M·S input samples
+// costs M forward and L inverse transforms. Filtering the whole input per phase and keeping
+// every M-th sample cost 1 forward and L inverse per S: 48000→32000 went 3 → 5/3 transforms per
+// S inputs (~3,200× → ~4,000× real time here). The same filter as the direct sum, at the cost of
+// one block (~3k input samples at M = 3) of extra latency.
 // Large ratios that are not integers (166600→16000) first decimate by an integer factor the same
 // way (166600→33320, ÷5), then convert the rest (33320→16000) with a filter 5× shorter.
 // Everything else (44100→32000 = 320/441) uses the direct polyphase sum, in WASM SIMD when it is
@@ -33,7 +36,7 @@ export interface ResamplerOptions {
   readonly rolloff?: number;
 }
 
-import { createWasmConvolver, fftBackend, type BlockConvolver } from './fft.ts';
+import { createPolyConvolver, fftBackend, type PolyConvolver } from './fft.ts';
 import { WasmPolyKernel } from './poly-kernel.ts';
 
 const MAX_EXACT_PHASES = 4096;
@@ -108,6 +111,37 @@ function polyKernelFor(d: Design): WasmPolyKernel | null {
   return k;
 }
 
+/**
+ * The L × M kernels of the polyphase overlap-save path (see PolyConvolver in fft.ts). Output
+ * m = L·j + q reads table row p = q·M mod L at input index i0 = M·j + ⌊q·M/L⌋, over the K inputs
+ * from i0 − K/2 + 1. Tap M·i + r of that sum falls on input stream s = (that index) mod M, at
+ * stream position j + i + ⌊(⌊q·M/L⌋ − K/2 + 1 + r)/M⌋; kernel [q][s] collects those taps, shifted
+ * so that every kernel starts at stream position j + `first`. Kernels are flipped (convolution).
+ */
+export function polyphasePlan(d: { readonly taps: number; readonly table: Float32Array }, L: number, M: number): { kernels: Float32Array[][]; first: number } {
+  const K = d.taps;
+  const first = Math.floor((1 - K / 2) / M);
+  let len = 0;
+  for (let q = 0; q < L; q++) {
+    const c = Math.floor((q * M) / L);
+    for (let r = 0; r < M; r++) len = Math.max(len, Math.floor((c - K / 2 + 1 + r) / M) - first + Math.ceil((K - r) / M));
+  }
+  const kernels: Float32Array[][] = [];
+  for (let q = 0; q < L; q++) {
+    const p = (q * M) % L;
+    const c = Math.floor((q * M) / L);
+    const row = Array.from({ length: M }, () => new Float32Array(len));
+    for (let r = 0; r < M; r++) {
+      const e = c - K / 2 + 1 + r;
+      const stream = ((e % M) + M) % M;
+      const shift = Math.floor(e / M) - first;
+      for (let i = 0; M * i + r < K; i++) row[stream][len - 1 - (i + shift)] = d.table[p * K + M * i + r];
+    }
+    kernels.push(row);
+  }
+  return { kernels, first };
+}
+
 export class Resampler {
   readonly inRate: number;
   readonly outRate: number;
@@ -125,9 +159,9 @@ export class Resampler {
   private totalIn = 0;
   /** Index of the next output sample. */
   private nOut = 0;
-  /** Overlap-save mode (integer downsampling): the convolver, its output block, the next block. */
-  private readonly conv: BlockConvolver | null = null;
-  /** The block's filtered signal, one per polyphase phase (L of them). */
+  /** Polyphase overlap-save (ratios of ≤ 8 phases): the convolver and the block it does next. */
+  private readonly conv: PolyConvolver | null = null;
+  /** The current block's valid outputs, one array per output phase q (L of them). */
   private readonly zs: readonly Float32Array[] = [];
   /** The direct polyphase sum in WASM SIMD, for exact ratios the FFT path does not take. */
   private readonly poly: WasmPolyKernel | null = null;
@@ -177,24 +211,18 @@ export class Resampler {
       this.latency = d.taps / 2;
     }
     // Zeros before the first sample, so output 0 (at input time 0) can be computed.
-    const pre = this.d ? this.d.taps / 2 - 1 : 0;
-    this.pre = pre;
+    let pre = this.d ? this.d.taps / 2 - 1 : 0;
     if (this.d && this.exact && this.up <= MAX_FFT_PHASES && (this.up >= 2 || this.down >= 2) && opts.method !== 'direct') {
-      // Polyphase by FFT: output m reads phase p = m·M mod L at input index ⌊m·M/L⌋, so each of
-      // the L phase kernels filters the whole input by overlap-save and the outputs pick from
-      // them (48000→32000: two kernels, every third sample of each).
-      const K = this.d.taps;
-      let n = 1024;
-      while (n < 4 * K) n *= 2;
-      const kernels: Float32Array[] = [];
-      for (let p = 0; p < this.up; p++) {
-        const kernel = new Float32Array(K);
-        for (let q = 0; q < K; q++) kernel[q] = this.d.table[p * K + K - 1 - q];
-        kernels.push(kernel);
+      const plan = polyphasePlan(this.d, this.up, this.down);
+      let n = 1024; // fewest JS↔WASM calls per sample without longer transforms (measured: 512 and 2048 are slower)
+      while (n < 4 * plan.kernels[0][0].length) n *= 2;
+      this.conv = createPolyConvolver(plan.kernels, n);
+      if (this.conv) {
+        this.zs = plan.kernels.map(() => new Float32Array(n - this.conv!.kernelLength + 1));
+        pre = -this.down * plan.first;
       }
-      this.conv = createWasmConvolver(kernels, n);
-      if (this.conv) this.zs = kernels.map(() => new Float32Array(n));
     }
+    this.pre = pre;
     if (this.d && this.exact && !this.conv && opts.method !== 'direct') this.poly = polyKernelFor(this.d);
     this.buf = new Float32Array(Math.max(4096, pre * 2));
     this.bufLen = pre;
@@ -231,19 +259,19 @@ export class Resampler {
   }
 
   /**
-   * Overlap-save push without copying the chunk into the history: only its first N − 1 samples
+   * Overlap-save push without copying the chunk into the history: only its first span − 1 samples
    * join the history (blocks that straddle the two), blocks wholly inside the chunk are read
    * from it in place, and afterwards the history keeps only what later blocks need. At replay's
    * 5 s chunks the copy of every chunk was ~10% of the resampler's time.
    */
-  private pushBlocks(conv: BlockConvolver, x: Float32Array): Float32Array {
+  private pushBlocks(conv: PolyConvolver, x: Float32Array): Float32Array {
     const xStart = this.totalIn;
-    const head = Math.min(x.length, conv.n - 1);
+    const head = Math.min(x.length, conv.n * conv.streams - 1);
     this.append(head === x.length ? x : x.subarray(0, head));
     this.totalIn = xStart + x.length;
     const out = this.drainBlocks(conv, this.totalIn, Infinity, x, xStart);
     // the history is now [bufStart, bufStart + bufLen); add the rest of the chunk it still needs
-    const from = Math.max(this.bufStart + this.bufLen, -this.pre + this.block * (conv.n - conv.kernelLength + 1));
+    const from = Math.max(this.bufStart + this.bufLen, this.blockStart(conv, this.block));
     if (from < this.totalIn) {
       if (this.bufLen === 0) this.bufStart = from;
       if (from !== this.bufStart + this.bufLen) throw new Error(`resampler: internal: history ends at ${this.bufStart + this.bufLen}, chunk part starts at ${from}`);
@@ -254,12 +282,17 @@ export class Resampler {
     return out;
   }
 
+  /** First input index of block b: M·(b·S + first), S = n − K + 1 outputs per phase per block. */
+  private blockStart(conv: PolyConvolver, b: number): number {
+    return -this.pre + this.down * b * (conv.n - conv.kernelLength + 1);
+  }
+
   /** End of stream: the remaining outputs, up to input time `totalIn`, with zeros beyond it. */
   flush(): Float32Array {
     if (!this.d) return new Float32Array(0);
     if (this.stage1) this.append(this.stage1.flush());
     const end = this.totalIn;
-    this.append(new Float32Array(this.conv ? this.conv.n : this.d.taps));
+    this.append(new Float32Array(this.conv ? (this.conv.n + 1) * this.down : this.d.taps));
     const stageRate = this.stage1 ? this.stage1.outRate : this.inRate;
     let lastT = this.exact ? Math.ceil((end * this.up) / this.down) : Math.ceil((end * this.outRate) / stageRate);
     // the output ends where the input does (stage 1's rounding may reach one sample further)
@@ -372,25 +405,22 @@ export class Resampler {
   }
 
   /**
-   * Overlap-save: block b holds input [−pre + b·S, −pre + b·S + N) and yields the filtered signal
-   * z[i] for i ∈ [b·S, (b+1)·S), S = N − K + 1; output n = z[n·M].
+   * Polyphase overlap-save: block b reads input [M·(b·S + first), + M·n) and completes outputs
+   * m = L·j + q for j ∈ [b·S, (b+1)·S), S = n − K + 1 (see polyphasePlan).
    */
-  private drainBlocks(conv: BlockConvolver, avail: number, maxOut: number, x: Float32Array, xStart: number): Float32Array {
-    const N = conv.n;
-    const S = N - conv.kernelLength + 1;
-    const M = this.down;
+  private drainBlocks(conv: PolyConvolver, avail: number, maxOut: number, x: Float32Array, xStart: number): Float32Array {
+    const S = conv.n - conv.kernelLength + 1;
+    const span = conv.n * this.down;
     // Blocks whose input has all arrived, and the outputs they complete: counted first, so the
     // result is allocated once and each block writes straight into it.
-    const blocks = Math.max(0, Math.floor((avail - N + this.pre) / S) + 1 - this.block);
-    const zEndAll = (this.block + blocks) * S;
-    const total = Math.max(0, Math.min(Math.ceil((zEndAll * this.up) / M), maxOut) - this.nOut);
+    const blocks = Math.max(0, Math.floor((avail - span - this.blockStart(conv, 0)) / (this.down * S)) + 1 - this.block);
+    const total = Math.max(0, Math.min((this.block + blocks) * S * this.up, maxOut) - this.nOut);
     const out = new Float32Array(total);
     const n0 = this.nOut;
     if (total > 0) this.nOut = this.runBlocks(conv, blocks, total, out, x, xStart);
     const o = this.nOut - n0;
     this.block += blocks;
-    const keepFrom = -this.pre + this.block * S;
-    const drop = Math.max(0, Math.min(this.bufLen, keepFrom - this.bufStart));
+    const drop = Math.max(0, Math.min(this.bufLen, this.blockStart(conv, this.block) - this.bufStart));
     if (drop > 0) {
       this.buf.copyWithin(0, drop, this.bufLen);
       this.bufLen -= drop;
@@ -408,42 +438,38 @@ export class Resampler {
    * Writes the `want` outputs from index nOut (the last block may complete more than maxOut
    * allows) and returns the next output index.
    */
-  private runBlocks(conv: BlockConvolver, blocks: number, want: number, out: Float32Array, x: Float32Array, xStart: number): number {
-    const N = conv.n;
-    const K = conv.kernelLength;
-    const S = N - K + 1;
-    const M = this.down;
+  private runBlocks(conv: PolyConvolver, blocks: number, want: number, out: Float32Array, x: Float32Array, xStart: number): number {
+    const S = conv.n - conv.kernelLength + 1;
+    const span = conv.n * this.down;
     const L = this.up;
     const zs = this.zs;
     const buf = this.buf;
     const bufStart = this.bufStart;
     const bufEnd = bufStart + this.bufLen;
-    const pre = this.pre;
+    const start0 = this.blockStart(conv, 0);
+    const step = this.down * S;
     let n = this.nOut;
     const end = n + want;
     let o = 0;
-    // output n reads phase n·M mod L at input index i0 = ⌊n·M/L⌋ (exact integers)
-    let i0 = Math.floor((n * M) / L);
     for (let b = this.block, last = this.block + blocks; b < last && n < end; b++) {
-      const zStart = b * S;
-      const zEnd = zStart + S;
-      if (i0 >= zEnd) continue;
+      const mStart = b * S * L;
+      const mEnd = Math.min(end, mStart + S * L);
+      if (n >= mEnd) continue;
       // a block inside the history is read from it, any other from the new chunk (see pushBlocks)
-      const s = zStart - pre;
-      if (s + N <= bufEnd) conv.convolve(buf, s - bufStart, zs);
-      else conv.convolve(x, s - xStart, zs);
-      const off = K - 1 - zStart;
-      // outputs L apart share a phase and step M inputs: one strided loop per phase (L = 1: one loop)
-      const nEnd = Math.min(end, Math.ceil((zEnd * L) / M));
-      for (let q = 0; q < L && n + q < nEnd; q++) {
-        const m = n + q;
-        const im = Math.floor((m * M) / L);
-        const z = zs[m * M - im * L];
-        for (let k = m, zi = im + off, oi = o + q; k < nEnd; k += L, zi += M, oi += L) out[oi] = z[zi];
+      const s = start0 + b * step;
+      if (s + span <= bufEnd) conv.run(buf, s - bufStart, zs);
+      else conv.run(x, s - xStart, zs);
+      // output m = L·j + q is zs[q][j − b·S]: interleave the phases
+      if (L === 1) out.set(zs[0].subarray(n - mStart, mEnd - mStart), o);
+      else {
+        for (let q = 0; q < L; q++) {
+          const z = zs[q];
+          let m = n + ((q - ((n - mStart) % L) + L) % L); // first m ≥ n with m ≡ q (mod L)
+          for (let zi = (m - mStart - q) / L, oi = o + m - n; m < mEnd; m += L, zi++, oi += L) out[oi] = z[zi];
+        }
       }
-      o += nEnd - n;
-      n = nEnd;
-      i0 = Math.floor((n * M) / L);
+      o += mEnd - n;
+      n = mEnd;
     }
     return n;
   }

@@ -12,6 +12,7 @@ const pairs: Array<[number, number]> = [
   [44101, 16000], // does not reduce to a small ratio: interpolated phases
   [48000, 32000], // 2/3: two polyphase kernels by FFT
   [16000, 32000], // 2/1 upsampling by FFT
+  [40000, 16000], // 2/5: five input streams
   [44100, 32000], // 320/441: the direct polyphase sum
 ];
 
@@ -55,6 +56,8 @@ describe('Resampler', () => {
     [16000, 32000, 'fft'],
     [8000, 32000, 'fft'],
     [24000, 32000, 'fft'],
+    [40000, 16000, 'fft'], // L = 2, M = 5: five input streams per output phase
+    [32000, 48000, 'fft'], // L = 3, M = 2
     [44100, 32000, 'wasm-direct'],
     [22050, 32000, 'wasm-direct'],
     [2000, 32000, 'wasm-direct'],
