@@ -20,6 +20,7 @@ import type { FeatureConfig, MelView } from '../types.ts';
 import { dctFrames } from './dct.ts';
 import { powerToDb } from './db.ts';
 import { sharedMelAnalyzer, type MelAnalyzer } from './mel-analyzer.ts';
+import { sharedMfccKernel } from './mfcc-kernel.ts';
 import { melPowerFrames } from './mfcc.ts';
 import { padSignal } from './pad.ts';
 import { resample } from './resample.ts';
@@ -145,6 +146,9 @@ export function fixedFeaturesInto(win: FeatureInput, cfg: FeatureConfig, out: Fl
   const n = cfg.frames * cfg.nMels;
   if (scratch.length !== n) scratch = new Float32Array(n);
   const mel = fixedMelInto(win, cfg, scratch);
+  // WASM SIMD when loaded (agrees to ~1e-6 of the range; ~3× faster), else the JS reference
+  const kernel = sharedMfccKernel(cfg.nMels, cfg.nMfcc);
+  if (kernel) return kernel.run(mel, cfg.frames, 1e-10, cfg.topDb, out);
   const db = powerToDb(mel, { ref: 1, amin: 1e-10, topDb: cfg.topDb });
   return dctFrames(db, cfg.frames, cfg.nMels, cfg.nMfcc, out);
 }

@@ -87,6 +87,8 @@ export class Code {
   f32Store(offset = 0): this { return this.op(0x38, 2, ...uleb(offset)); }
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
+  f32Sub(): this { return this.op(0x93); }
+  f32Max(): this { return this.op(0x97); }
   /** Alignment hint 0: the addresses these kernels use need not be 16-byte aligned. */
   v128Load(offset = 0): this { return this.simd(0x00, 0, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 0, ...uleb(offset)); }
@@ -95,6 +97,21 @@ export class Code {
     return this.simd(0x0d, ...lanes);
   }
   f32x4Splat(): this { return this.simd(0x13); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  v128And(): this { return this.simd(0x4e); }
+  v128Or(): this { return this.simd(0x50); }
+  /** (a & mask) | (b & ~mask), operands pushed a, b, mask. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  i32x4ShrU(): this { return this.simd(0xad); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Sub(): this { return this.simd(0xb1); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  /** a < b ? b : a for operands a, b (pushed in that order): a NaN in b gives a. */
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
   f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
