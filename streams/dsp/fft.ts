@@ -248,17 +248,26 @@ export interface PolyConvolver {
   readonly streams: number;
   /** L: outputs. */
   readonly outputs: number;
-  /** Block x[offset + s + M·k] (k < n) of every stream s → outs[q][0, n − K + 1): the valid outputs. */
-  run(x: Float32Array, offset: number, outs: readonly Float32Array[]): void;
+  /**
+   * Block x[offset + s + M·k] (k < n) of every stream s → the valid outputs t ∈ [K − 1, n) of
+   * every output q, interleaved: out[(t − K + 1)·L + q] ((n − K + 1)·L values).
+   */
+  run(x: Float32Array, offset: number, out: Float32Array): void;
 }
 
-/** kernels[q][s]: L × M kernels of equal length ≤ n. Null when the WASM FFT is not loaded or cannot do size n. */
+/** kernels[q][s]: L × M kernels of equal length ≤ n. Null when the WASM FFT (and its copy kernel) is not loaded or cannot do size n. */
 export function createPolyConvolver(kernels: readonly (readonly Float32Array[])[], n: number): PolyConvolver | null {
   const flat = kernels.flat();
-  if (!wasm || !pffftSupports(n) || kernels.length === 0 || kernels[0].length === 0) return null;
+  if (!wasm?.core || !pffftSupports(n) || kernels.length === 0 || kernels[0].length === 0) return null;
   if (kernels.some((row) => row.length !== kernels[0].length) || flat.some((k) => k.length > n || k.length !== flat[0].length)) return null;
-  return new PffftPolyConvolver(kernels, n, wasm.mod);
+  const copy = stridedCopyModule();
+  if (!copy) return null;
+  const { stride } = new WebAssembly.Instance(copy, { env: { memory: wasm.core.memory } }).exports as unknown as { stride: StridedCopy };
+  return new PffftPolyConvolver(kernels, n, wasm.mod, stride);
 }
+
+/** stride(src, srcStepBytes, dst, dstStepBytes, count): dst[k·dstStep] = src[k·srcStep], float32, k < count. */
+type StridedCopy = (src: number, srcStep: number, dst: number, dstStep: number, count: number) => void;
 
 class PffftPolyConvolver implements PolyConvolver {
   readonly kernelLength: number;
@@ -267,18 +276,22 @@ class PffftPolyConvolver implements PolyConvolver {
   private readonly setup: number;
   /** Kernel spectra, [q·M + s]. */
   private readonly kPtrs: number[];
-  /** One block buffer per stream (its spectrum after the forward transform). */
-  private readonly inPtrs: number[];
-  private readonly accPtr: number;
-  private readonly workPtr: number;
-  /** The block as read (M·n samples), before the WASM de-interleave. */
+  /** The block as read (M·n samples), de-interleaved into its streams in WASM. */
   private readonly rawPtr: number;
-  private readonly split: ((src: number, dst: number, strideBytes: number, n: number, M: number) => void) | null = null;
+  /** One block per stream (its spectrum after the forward transform). */
+  private readonly inPtrs: number[];
+  /** One filtered block per output. */
+  private readonly accPtrs: number[];
+  /** The valid outputs, interleaved. */
+  private readonly outPtr: number;
+  private readonly workPtr: number;
 
   constructor(
     kernels: readonly (readonly Float32Array[])[],
     readonly n: number,
     private readonly mod: PffftModule,
+    /** Strided copies in WASM: a strided JS loop over the WASM heap cost ~2 ns a sample, more than the transforms. */
+    private readonly stride: StridedCopy,
   ) {
     this.outputs = kernels.length;
     this.streams = kernels[0].length;
@@ -286,17 +299,17 @@ class PffftPolyConvolver implements PolyConvolver {
     this.setup = mod._pffft_new_setup(n, 0);
     if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
     const flat = kernels.flat();
-    this.kPtrs = flat.map(() => mod._pffft_aligned_malloc(n * 4));
-    // the streams' blocks side by side (stride n floats), as the de-interleave writes them
-    const inBase = mod._pffft_aligned_malloc(this.streams * n * 4);
+    const M = this.streams, L = this.outputs;
+    const ptrs = [mod._pffft_aligned_malloc(flat.length * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc(L * n * 4), mod._pffft_aligned_malloc(L * n * 4), mod._pffft_aligned_malloc(n * 4)];
+    if (ptrs.some((p) => !p)) throw new Error('pffft: out of WASM memory');
+    const [kBase, raw, inBase, accBase, out, work] = ptrs;
+    this.kPtrs = flat.map((_, k) => kBase + k * n * 4);
+    this.rawPtr = raw;
     this.inPtrs = kernels[0].map((_, s) => inBase + s * n * 4);
-    this.accPtr = mod._pffft_aligned_malloc(n * 4);
-    this.workPtr = mod._pffft_aligned_malloc(n * 4);
-    this.rawPtr = this.streams > 1 ? mod._pffft_aligned_malloc(this.streams * n * 4) : 0;
-    const core = wasm?.core;
-    const splitMod = this.streams > 1 && core ? splitModule() : null;
-    if (splitMod && core) this.split = (new WebAssembly.Instance(splitMod, { env: { memory: core.memory } }).exports as { split: PffftPolyConvolver['split'] & object }).split;
-    const tmp = this.accPtr;
+    this.accPtrs = kernels.map((_, q) => accBase + q * n * 4);
+    this.outPtr = out;
+    this.workPtr = work;
+    const tmp = this.accPtrs[0];
     flat.forEach((kernel, k) => {
       const heap = mod.HEAPF32;
       heap.fill(0, tmp >> 2, (tmp >> 2) + n);
@@ -304,60 +317,51 @@ class PffftPolyConvolver implements PolyConvolver {
       // kernel spectrum in PFFFT's internal (unordered) layout, as zconvolve expects
       mod._pffft_transform(this.setup, tmp, this.kPtrs[k], this.workPtr, 0);
     });
-    fftRegistry.register(this, [this.setup, ...this.kPtrs, this.inPtrs[0], this.accPtr, this.workPtr, ...(this.rawPtr ? [this.rawPtr] : [])]);
+    fftRegistry.register(this, [this.setup, ...ptrs]);
   }
 
-  run(x: Float32Array, offset: number, outs: readonly Float32Array[]): void {
-    const { n, mod, streams: M, outputs: L, setup, workPtr } = this;
-    if (M === 1) mod.HEAPF32.set(x.subarray(offset, offset + n), this.inPtrs[0] >> 2);
-    else if (this.split) {
-      // one contiguous copy in, then the de-interleave in WASM: a strided JS loop writing the
-      // WASM heap cost ~2 ns a sample, more than the transforms
-      mod.HEAPF32.set(x.subarray(offset, offset + M * n), this.rawPtr >> 2);
-      this.split(this.rawPtr, this.inPtrs[0], n * 4, n, M);
-    } else {
-      const heap = mod.HEAPF32;
-      for (let s = 0; s < M; s++) for (let k = this.inPtrs[s] >> 2, end = k + n, i = offset + s; k < end; k++, i += M) heap[k] = x[i];
+  run(x: Float32Array, offset: number, out: Float32Array): void {
+    const { n, mod, streams: M, outputs: L, setup, workPtr, stride } = this;
+    const K = this.kernelLength;
+    const S = n - K + 1;
+    mod.HEAPF32.set(x.subarray(offset, offset + M * n), this.rawPtr >> 2);
+    for (let s = 0; s < M; s++) {
+      const p = this.inPtrs[s];
+      stride(this.rawPtr + 4 * s, 4 * M, p, 4, n);
+      mod._pffft_transform(setup, p, p, workPtr, 0);
     }
-    for (let s = 0; s < M; s++) mod._pffft_transform(setup, this.inPtrs[s], this.inPtrs[s], workPtr, 0);
-    const heap = mod.HEAPF32;
-    const a = this.accPtr >> 2;
-    const valid = a + this.kernelLength - 1;
     for (let q = 0; q < L; q++) {
-      heap.fill(0, a, a + n);
-      for (let s = 0; s < M; s++) mod._pffft_zconvolve_accumulate(setup, this.inPtrs[s], this.kPtrs[q * M + s], this.accPtr, 1 / n);
-      mod._pffft_transform(setup, this.accPtr, this.accPtr, workPtr, 1);
-      outs[q].set(heap.subarray(valid, a + n));
+      const acc = this.accPtrs[q];
+      mod.HEAPF32.fill(0, acc >> 2, (acc >> 2) + n);
+      for (let s = 0; s < M; s++) mod._pffft_zconvolve_accumulate(setup, this.inPtrs[s], this.kPtrs[q * M + s], acc, 1 / n);
+      mod._pffft_transform(setup, acc, acc, workPtr, 1);
+      stride(acc + 4 * (K - 1), 4, this.outPtr + 4 * q, 4 * L, S);
     }
+    const o = this.outPtr >> 2;
+    out.set(mod.HEAPF32.subarray(o, o + S * L));
   }
 }
 
-/** split(src, dst, strideBytes, n, M): dst + s·stride gets src[M·k + s], k < n, for each s < M. */
-function splitBinary(): Uint8Array<ArrayBuffer> {
+function stridedCopyBinary(): Uint8Array<ArrayBuffer> {
   const b = new ModuleBuilder(1);
   const i32 = 'i32' as const;
-  b.func('split', { params: [i32, i32, i32, i32, i32], results: [] }, (c) => {
-    const [src, dst, stride, n, M] = [0, 1, 2, 3, 4];
-    const s = c.local('i32');
-    const r = c.local('i32');
-    const w = c.local('i32');
-    const e = c.local('i32');
-    const step = c.local('i32');
-    c.get(M).i32(2).i32Shl().set(step);
-    c.forRange(s, () => c.i32(0), M, 1, () => {
-      c.get(src).get(s).i32(2).i32Shl().i32Add().set(r);
-      c.get(dst).get(s).get(stride).i32Mul().i32Add().tee(w).get(n).i32(2).i32Shl().i32Add().set(e);
+  b.func('stride', { params: [i32, i32, i32, i32, i32], results: [] }, (c) => {
+    const [src, srcStep, dst, dstStep, count] = [0, 1, 2, 3, 4];
+    const end = c.local('i32');
+    c.get(dst).get(dstStep).get(count).i32Mul().i32Add().set(end);
+    c.block(() => {
+      c.get(dst).get(end).i32LtU().i32Eqz().brIf(0);
       c.loop(() => {
-        c.get(w).get(r).f32Load().f32Store();
-        c.get(r).get(step).i32Add().set(r);
-        c.get(w).i32(4).i32Add().tee(w).get(e).i32LtU().brIf(0);
+        c.get(dst).get(src).f32Load().f32Store();
+        c.get(src).get(srcStep).i32Add().set(src);
+        c.get(dst).get(dstStep).i32Add().tee(dst).get(end).i32LtU().brIf(0);
       });
     });
   });
   return b.encode();
 }
 
-const splitModule = compiledOnce(splitBinary);
+const stridedCopyModule = compiledOnce(stridedCopyBinary);
 
 const fftRegistry = new FinalizationRegistry<number[]>((ptrs) => {
   const w = wasm;

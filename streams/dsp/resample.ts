@@ -161,8 +161,8 @@ export class Resampler {
   private nOut = 0;
   /** Polyphase overlap-save (ratios of ≤ 8 phases): the convolver and the block it does next. */
   private readonly conv: PolyConvolver | null = null;
-  /** The current block's valid outputs, one array per output phase q (L of them). */
-  private readonly zs: readonly Float32Array[] = [];
+  /** The current block's valid outputs, interleaved (output m = L·j + q at (j − b·S)·L + q). */
+  private readonly zs: Float32Array = new Float32Array(0);
   /** The direct polyphase sum in WASM SIMD, for exact ratios the FFT path does not take. */
   private readonly poly: WasmPolyKernel | null = null;
   private block = 0;
@@ -218,7 +218,7 @@ export class Resampler {
       while (n < 4 * plan.kernels[0][0].length) n *= 2;
       this.conv = createPolyConvolver(plan.kernels, n);
       if (this.conv) {
-        this.zs = plan.kernels.map(() => new Float32Array(n - this.conv!.kernelLength + 1));
+        this.zs = new Float32Array((n - this.conv.kernelLength + 1) * this.up);
         pre = -this.down * plan.first;
       }
     }
@@ -459,15 +459,7 @@ export class Resampler {
       const s = start0 + b * step;
       if (s + span <= bufEnd) conv.run(buf, s - bufStart, zs);
       else conv.run(x, s - xStart, zs);
-      // output m = L·j + q is zs[q][j − b·S]: interleave the phases
-      if (L === 1) out.set(zs[0].subarray(n - mStart, mEnd - mStart), o);
-      else {
-        for (let q = 0; q < L; q++) {
-          const z = zs[q];
-          let m = n + ((q - ((n - mStart) % L) + L) % L); // first m ≥ n with m ≡ q (mod L)
-          for (let zi = (m - mStart - q) / L, oi = o + m - n; m < mEnd; m += L, zi++, oi += L) out[oi] = z[zi];
-        }
-      }
+      out.set(zs.subarray(n - mStart, mEnd - mStart), o);
       o += mEnd - n;
       n = mEnd;
     }
