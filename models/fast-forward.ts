@@ -2,7 +2,8 @@
 // batch-norms folded into the convolution weights and biases (exact in inference), bias + ReLU
 // fused into each convolution, no per-layer bookkeeping. model.apply cost ~50 kernel calls and
 // more time in layer plumbing than in arithmetic for a single window. Other architectures (and
-// any layout this does not recognise) keep model.apply.
+// any layout this does not recognise) keep model.apply. The folding (foldTcn) is shared with the
+// ONNX exporter (onnx/export.ts), so both backends compute from the same numbers.
 import * as tf from '@tensorflow/tfjs';
 
 export type Forward = (x: tf.Tensor3D) => tf.Tensor2D;
@@ -26,17 +27,44 @@ function bnParams(layer: tf.layers.Layer): BnParams {
   return { scale, shift };
 }
 
-interface ConvStage { filter: tf.Tensor4D; bias: tf.Tensor1D; stride: number; pool: boolean }
-
 /** Per-coefficient standardisation of the raw features, (x − mean) / std, as trained with. */
 export interface InputNorm { readonly mean: readonly number[]; readonly std: readonly number[] }
 
+/** One Conv1D stage with its batch-norm folded in; ReLU follows, then max-pool 2/2 'same' if `pool`. */
+export interface FoldedConv {
+  /** tfjs kernel layout [k, in, out], row-major. */
+  readonly weights: Float32Array;
+  readonly shape: readonly [k: number, inChannels: number, outChannels: number];
+  readonly bias: Float32Array;
+  readonly stride: number;
+  readonly pool: boolean;
+}
+
+/** A dense layer: weights [in, out] row-major, y = x·W + b. */
+export interface FoldedDense { readonly weights: Float32Array; readonly shape: readonly [inputs: number, units: number]; readonly bias: Float32Array }
+
 /**
- * A fused forward pass for a tcn/tcn_cmn model, or null when the layout is not the expected one.
- * With `norm`, the forward takes raw features: the standardisation is folded into the input
+ * A tcn/tcn_cmn model as plain arrays: optional time-mean subtraction, the per-coefficient input
+ * affine x·inScale + inShift (input batch-norm, with the standardisation folded in when given),
+ * 'same'-padded conv stages, [mean ‖ max] over time, Dense ReLU, Dense softmax.
+ */
+export interface FoldedTcn {
+  readonly cmn: boolean;
+  readonly inScale: Float32Array;
+  readonly inShift: Float32Array;
+  readonly stages: readonly FoldedConv[];
+  readonly hidden: FoldedDense;
+  readonly output: FoldedDense;
+}
+
+const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
+
+/**
+ * The folded parameters of a tcn/tcn_cmn model, or null when the layout is not the expected one.
+ * With `norm`, the result takes raw features: the standardisation is folded into the input
  * batch-norm (both are per-coefficient affine maps), so no pass over the batch is spent on it.
  */
-export function tcnForward(model: tf.LayersModel, norm?: InputNorm): { forward: Forward; dispose: () => void } | null {
+export function foldTcn(model: tf.LayersModel, norm?: InputNorm): FoldedTcn | null {
   const layers = model.layers.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.getClassName()));
   const names = layers.map((l) => l.getClassName());
   let i = 0;
@@ -53,50 +81,55 @@ export function tcnForward(model: tf.LayersModel, norm?: InputNorm): { forward: 
       inBn.scale[c] = a;
     }
   }
-  const stages: ConvStage[] = [];
-  const owned: tf.Tensor[] = [];
+  const stages: FoldedConv[] = [];
   while (names[i] === 'Conv1D') {
-    const conv = layers[i] as tf.layers.Layer;
+    const conv = layers[i];
     const cc = conv.getConfig() as { strides: number | number[]; padding: string; useBias: boolean; activation: string; dilationRate?: number | number[] };
-    const dil = Array.isArray(cc.dilationRate) ? cc.dilationRate[0] : cc.dilationRate ?? 1;
+    const dil = cc.dilationRate === undefined ? 1 : first(cc.dilationRate);
     if (cc.padding !== 'same' || cc.activation !== 'linear' || dil !== 1 || names[i + 1] !== 'BatchNormalization' || names[i + 2] !== 'Activation') return null;
     if ((layers[i + 2].getConfig() as { activation: string }).activation !== 'relu') return null;
     const [kernel, b0] = conv.getWeights().map((w) => w.dataSync() as Float32Array);
-    const shape = conv.getWeights()[0].shape as [number, number, number]; // [k, in, out]
+    const [k, cin, out] = conv.getWeights()[0].shape as [number, number, number];
     const bn = bnParams(layers[i + 1]);
-    const out = shape[2];
-    const w = new Float32Array(kernel.length);
-    for (let q = 0; q < kernel.length; q++) w[q] = kernel[q] * bn.scale[q % out];
+    const weights = new Float32Array(kernel.length);
+    for (let q = 0; q < kernel.length; q++) weights[q] = kernel[q] * bn.scale[q % out];
     const bias = new Float32Array(out);
     for (let c = 0; c < out; c++) bias[c] = (cc.useBias && b0 ? b0[c] * bn.scale[c] : 0) + bn.shift[c];
     i += 3;
     const pool = names[i] === 'MaxPooling1D';
     if (pool) {
       const pc = layers[i].getConfig() as { poolSize: number | number[]; strides: number | number[]; padding: string };
-      const ps = Array.isArray(pc.poolSize) ? pc.poolSize[0] : pc.poolSize;
-      const st = Array.isArray(pc.strides) ? pc.strides[0] : pc.strides;
-      if (ps !== 2 || st !== 2 || pc.padding !== 'same') return null;
+      if (first(pc.poolSize) !== 2 || first(pc.strides) !== 2 || pc.padding !== 'same') return null;
       i++;
     }
-    const stride = Array.isArray(cc.strides) ? cc.strides[0] : cc.strides;
-    const filter = tf.tensor4d(w, [1, shape[0], shape[1], shape[2]]);
-    const b = tf.tensor1d(bias);
-    owned.push(filter, b);
-    stages.push({ filter, bias: b, stride, pool });
+    stages.push({ weights, shape: [k, cin, out], bias, stride: first(cc.strides), pool });
   }
-  if (stages.length === 0 || names.slice(i).join(',') !== 'GlobalAveragePooling1D,GlobalMaxPooling1D,Concatenate,Dense,Dense') {
-    owned.forEach((t) => t.dispose());
-    return null;
-  }
+  if (stages.length === 0 || names.slice(i).join(',') !== 'GlobalAveragePooling1D,GlobalMaxPooling1D,Concatenate,Dense,Dense') return null;
   const [d1, d2] = [layers[i + 3], layers[i + 4]];
-  if ((d1.getConfig() as { activation: string }).activation !== 'relu' || (d2.getConfig() as { activation: string }).activation !== 'softmax') {
-    owned.forEach((t) => t.dispose());
-    return null;
-  }
-  const [w1, b1] = d1.getWeights().map((w) => w.clone());
-  const [w2, b2] = d2.getWeights().map((w) => w.clone());
-  const inScale = tf.tensor1d(inBn.scale), inShift = tf.tensor1d(inBn.shift);
-  owned.push(w1, b1, w2, b2, inScale, inShift);
+  if ((d1.getConfig() as { activation: string }).activation !== 'relu' || (d2.getConfig() as { activation: string }).activation !== 'softmax') return null;
+  const dense = (l: tf.layers.Layer): FoldedDense => {
+    const [w, b] = l.getWeights();
+    const [inputs, units] = w.shape as [number, number];
+    // copies: the arrays outlive the model (it may be disposed once folded)
+    return { weights: Float32Array.from(w.dataSync() as Float32Array), shape: [inputs, units], bias: Float32Array.from(b.dataSync() as Float32Array) };
+  };
+  return { cmn, inScale: inBn.scale, inShift: inBn.shift, stages, hidden: dense(d1), output: dense(d2) };
+}
+
+/** The fused tfjs forward pass over folded parameters; its tensors are freed by `dispose`. */
+export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => void } {
+  const owned: tf.Tensor[] = [];
+  const keep = <T extends tf.Tensor>(t: T): T => { owned.push(t); return t; };
+  const stages = p.stages.map((s) => ({
+    filter: keep(tf.tensor4d(s.weights, [1, s.shape[0], s.shape[1], s.shape[2]])),
+    bias: keep(tf.tensor1d(s.bias)),
+    stride: s.stride,
+    pool: s.pool,
+  }));
+  const w1 = keep(tf.tensor2d(p.hidden.weights, [...p.hidden.shape])), b1 = keep(tf.tensor1d(p.hidden.bias));
+  const w2 = keep(tf.tensor2d(p.output.weights, [...p.output.shape])), b2 = keep(tf.tensor1d(p.output.bias));
+  const inScale = keep(tf.tensor1d(p.inScale)), inShift = keep(tf.tensor1d(p.inShift));
+  const cmn = p.cmn;
   const forward: Forward = (x) => tf.tidy((): tf.Tensor2D => {
     let h: tf.Tensor = cmn ? tf.sub(x, tf.mean(x, 1, true)) : x;
     h = tf.add(tf.mul(h, inScale), inShift);
@@ -107,8 +140,17 @@ export function tcnForward(model: tf.LayersModel, norm?: InputNorm): { forward: 
       if (s.pool) h4 = tf.maxPool(h4, [1, 2], [1, 2], 'same');
     }
     const feat = tf.concat([tf.mean(h4, [1, 2]), tf.max(h4, [1, 2])], 1) as tf.Tensor2D;
-    const hid = tf.fused.matMul({ a: feat, b: w1 as tf.Tensor2D, bias: b1, activation: 'relu' });
-    return tf.softmax(tf.fused.matMul({ a: hid, b: w2 as tf.Tensor2D, bias: b2 })) as tf.Tensor2D;
+    const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
+    return tf.softmax(tf.fused.matMul({ a: hid, b: w2, bias: b2 })) as tf.Tensor2D;
   });
   return { forward, dispose: () => owned.forEach((t) => t.dispose()) };
+}
+
+/**
+ * A fused forward pass for a tcn/tcn_cmn model, or null when the layout is not the expected one.
+ * With `norm`, the forward takes raw features (see foldTcn).
+ */
+export function tcnForward(model: tf.LayersModel, norm?: InputNorm): { forward: Forward; dispose: () => void } | null {
+  const folded = foldTcn(model, norm);
+  return folded ? foldedForward(folded) : null;
 }

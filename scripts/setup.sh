@@ -18,5 +18,7 @@ fi
 # The package's own init scripts may start influxd on every interface; hydromon never uses that one.
 if command -v systemctl >/dev/null 2>&1; then systemctl disable --now influxdb >/dev/null 2>&1 || true; fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # onnxruntime-node ships its CPU binaries; its install script only fetches CUDA files, from
+  # outside the npm registry (package.json's allowScripts already skips it on npm ≥ 11)
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
