@@ -18,6 +18,8 @@ interface KernelExports {
   db(ptr: number, end: number, amin: number): number;
   /** frames of src (dB, nMels each) → out (nMfcc each), values below `floor` raised to it. */
   dct(frames: number, src: number, out: number, floor: number, mats: number, fold: number): void;
+  /** T rows of dst: row b = mean of src frames [bounds[b], bounds[b+1]) (i32 bounds). */
+  pool(src: number, dst: number, bounds: number, T: number): void;
 }
 
 /** One group of DCT rows: output k = first + step·r (r < rows) over a folded vector of `len`. */
@@ -168,6 +170,38 @@ export function mfccKernelBinary(n: number, nOut: number): Uint8Array<ArrayBuffe
       c.get(out).i32(4 * nOut).i32Add().set(out);
     });
   });
+  b.func('pool', { params: [i32, i32, i32, i32], results: [] }, (c) => {
+    const [src, dst, bounds, T] = [0, 1, 2, 3];
+    const bi = c.local('i32');
+    const f0 = c.local('i32');
+    const f1 = c.local('i32');
+    const p = c.local('i32');
+    const e = c.local('i32');
+    const inv = c.local('v128');
+    const nv = n / 4;
+    const acc = Array.from({ length: nv }, () => c.local('v128'));
+    const row = 4 * n;
+    c.forRange(bi, () => c.i32(0), T, 1, () => {
+      c.get(bounds).i32Load(0).set(f0);
+      c.get(bounds).i32Load(4).set(f1);
+      c.f32(1).get(f1).get(f0).i32Sub().f32ConvertI32S().f32Div().f32x4Splat().set(inv);
+      c.get(src).get(f0).i32(row).i32Mul().i32Add().set(p);
+      c.get(src).get(f1).i32(row).i32Mul().i32Add().set(e);
+      // summed frame by frame in float32, first frame first, as poolMel sums
+      for (let i = 0; i < nv; i++) c.get(p).v128Load(16 * i).set(acc[i]);
+      c.get(p).i32(row).i32Add().set(p);
+      c.block(() => {
+        c.get(p).get(e).i32LtU().i32Eqz().brIf(0);
+        c.loop(() => {
+          for (let i = 0; i < nv; i++) c.get(acc[i]).get(p).v128Load(16 * i).f32x4Add().set(acc[i]);
+          c.get(p).i32(row).i32Add().tee(p).get(e).i32LtU().brIf(0);
+        });
+      });
+      for (let i = 0; i < nv; i++) c.get(dst).get(acc[i]).get(inv).f32x4Mul().v128Store(16 * i);
+      c.get(dst).i32(row).i32Add().set(dst);
+      c.get(bounds).i32(4).i32Add().set(bounds);
+    });
+  });
   return b.encode();
 }
 
@@ -216,27 +250,54 @@ export class WasmMfccKernel {
   }
 
   /**
+   * MFCC of `count` ≥ T mel power frames pooled into T equal contiguous bins by averaging (as
+   * adaptive.ts poolMel), then as run().
+   */
+  runPooled(mel: Float32Array, count: number, T: number, amin: number, topDb: number | null, out: Float32Array): Float32Array {
+    if (count < T) throw new Error(`mfcc kernel: ${count} frames cannot fill ${T} bins`);
+    const inF = count * this.nMels;
+    const poolF = T * this.nMels;
+    const src = this.scratch(inF + poolF + T * this.nMfcc + T + 1);
+    const pooled = src + inF * 4;
+    const dst = pooled + poolF * 4;
+    const bounds = dst + T * this.nMfcc * 4;
+    const { mod } = this.core;
+    mod.HEAPF32.set(mel.subarray(0, inF), src >> 2);
+    const b32 = new Int32Array(mod.HEAPF32.buffer, bounds, T + 1);
+    for (let b = 0; b <= T; b++) b32[b] = Math.floor((b * count) / T);
+    this.k.pool(src, pooled, bounds, T);
+    return this.finish(pooled, T, dst, amin, topDb, out);
+  }
+
+  /** WASM scratch of at least `floats` floats (4-byte slots), grown by reallocation. */
+  private scratch(floats: number): number {
+    if (floats > this.cap) {
+      const { mod } = this.core;
+      if (this.buf) mod._pffft_aligned_free(this.buf);
+      this.cap = floats;
+      this.buf = mod._pffft_aligned_malloc(this.cap * 4);
+      if (!this.buf) throw new Error('mfcc kernel: out of WASM memory');
+    }
+    return this.buf;
+  }
+
+  private finish(src: number, frames: number, dst: number, amin: number, topDb: number | null, out: Float32Array): Float32Array {
+    const max = this.k.db(src, src + frames * this.nMels * 4, amin);
+    const floor = topDb === null ? -Infinity : max - topDb;
+    this.k.dct(frames, src, dst, floor, this.mats, this.fold);
+    out.set(this.core.mod.HEAPF32.subarray(dst >> 2, (dst >> 2) + frames * this.nMfcc));
+    return out;
+  }
+
+  /**
    * MFCC of `frames` mel power frames: power_to_db (ref 1, amin), floored at max − topDb (null:
    * no floor), DCT-II ortho, into out (frames × nMfcc).
    */
   run(mel: Float32Array, frames: number, amin: number, topDb: number | null, out: Float32Array): Float32Array {
     const inF = frames * this.nMels;
-    const outF = frames * this.nMfcc;
-    const { mod } = this.core;
-    if (inF + outF > this.cap) {
-      if (this.buf) mod._pffft_aligned_free(this.buf);
-      this.cap = inF + outF;
-      this.buf = mod._pffft_aligned_malloc(this.cap * 4);
-      if (!this.buf) throw new Error('mfcc kernel: out of WASM memory');
-    }
-    const src = this.buf;
-    const dst = this.buf + inF * 4;
-    mod.HEAPF32.set(mel.subarray(0, inF), src >> 2);
-    const max = this.k.db(src, src + inF * 4, amin);
-    const floor = topDb === null ? -Infinity : max - topDb;
-    this.k.dct(frames, src, dst, floor, this.mats, this.fold);
-    out.set(mod.HEAPF32.subarray(dst >> 2, (dst >> 2) + outF));
-    return out;
+    const src = this.scratch(inF + frames * this.nMfcc);
+    this.core.mod.HEAPF32.set(mel.subarray(0, inF), src >> 2);
+    return this.finish(src, frames, src + inF * 4, amin, topDb, out);
   }
 }
 

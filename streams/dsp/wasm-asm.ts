@@ -89,6 +89,8 @@ export class Code {
   f32Mul(): this { return this.op(0x94); }
   f32Sub(): this { return this.op(0x93); }
   f32Max(): this { return this.op(0x97); }
+  f32Div(): this { return this.op(0x95); }
+  f32ConvertI32S(): this { return this.op(0xb2); }
   /** Alignment hint 0: the addresses these kernels use need not be 16-byte aligned. */
   v128Load(offset = 0): this { return this.simd(0x00, 0, ...uleb(offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, 0, ...uleb(offset)); }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { poolMel } from '../../../streams/dsp/adaptive.ts';
 import { dctFrames } from '../../../streams/dsp/dct.ts';
 import { powerToDb } from '../../../streams/dsp/db.ts';
 import { initDsp } from '../../../streams/dsp/fft.ts';
@@ -40,6 +41,22 @@ describe('WASM MFCC kernel (power → dB → top_db → DCT-II ortho)', () => {
       range = Math.max(range, Math.abs(want[i]));
     }
     expect(worst / range).toBeLessThan(2e-6);
+  });
+
+  it.each([125, 64, 127, 200, 640])('pools %i frames into 64 bins as poolMel does, then the same MFCC', (count) => {
+    const nMels = 64, nMfcc = 60, T = 64;
+    const mel = melPower(count, nMels, count);
+    const pooled = poolMel({ data: mel, count, nMels, hop: 512 }, T);
+    const want = reference(pooled, T, nMels, nMfcc, 80);
+    const got = sharedMfccKernel(nMels, nMfcc)!.runPooled(mel, count, T, 1e-10, 80, new Float32Array(T * nMfcc));
+    let worst = 0;
+    let range = 0;
+    for (let i = 0; i < want.length; i++) {
+      worst = Math.max(worst, Math.abs(got[i] - want[i]));
+      range = Math.max(range, Math.abs(want[i]));
+    }
+    expect(worst / range).toBeLessThan(2e-6);
+    expect(() => sharedMfccKernel(nMels, nMfcc)!.runPooled(mel, T - 1, T, 1e-10, 80, new Float32Array(T * nMfcc))).toThrow(/cannot fill/);
   });
 
   it('handles NaN and zero power as the floor (amin), as powerToDb does', () => {
