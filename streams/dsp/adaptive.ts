@@ -118,7 +118,7 @@ export function fixedMel(win: FeatureInput, cfg: FeatureConfig): Float32Array {
   return fixedMelInto(win, cfg, new Float32Array(cfg.frames * cfg.nMels));
 }
 
-function fixedMelInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
+function fixedMelInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array, pool: (m: MelView) => Float32Array = (m) => poolMel(m, cfg.frames, out)): Float32Array {
   checkFeatureConfig(cfg);
   let atRate: Float32Array | null = null;
   const samples = (): Float32Array => {
@@ -128,7 +128,7 @@ function fixedMelInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array):
   // Count the base frames without computing them when the window is short.
   const len = win.mel ? -1 : Math.round((win.samples.length * cfg.sampleRate) / win.sampleRate);
   const baseCount = win.mel ? win.mel.count : cfg.center ? 1 + Math.floor(len / cfg.hop) : len < cfg.nFft ? 0 : 1 + Math.floor((len - cfg.nFft) / cfg.hop);
-  if (baseCount >= cfg.frames) return poolMel(baseMel(samples, win, cfg), cfg.frames, out);
+  if (baseCount >= cfg.frames) return pool(baseMel(samples, win, cfg));
   return adaptiveHopMel(samples(), cfg, out);
 }
 
@@ -143,17 +143,20 @@ export function fixedFeatures(win: FeatureInput, cfg: FeatureConfig): Float32Arr
 /** fixedFeatures written into `out` (T × nMfcc values, e.g. one slot of a batch buffer). */
 export function fixedFeaturesInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
   if (out.length !== cfg.frames * cfg.nMfcc) throw new Error(`features: output holds ${out.length} values, need ${cfg.frames}×${cfg.nMfcc}`);
-  // WASM SIMD when loaded (agrees with the JS reference to ~1e-6 of the range; ~3× faster)
-  const kernel = sharedMfccKernel(cfg.nMels, cfg.nMfcc);
-  const m = win.mel;
-  if (kernel && m && m.count >= cfg.frames && m.nMels === cfg.nMels && m.hop === cfg.hop) {
-    checkFeatureConfig(cfg);
-    return kernel.runPooled(m.data, m.count, cfg.frames, 1e-10, cfg.topDb, out);
-  }
   const n = cfg.frames * cfg.nMels;
   if (scratch.length !== n) scratch = new Float32Array(n);
+  // WASM SIMD when loaded (agrees with the JS reference to ~1e-6 of the range; ~3× faster): long
+  // windows are pooled in the kernel too, short ones come from adaptiveHopMel
+  const kernel = sharedMfccKernel(cfg.nMels, cfg.nMfcc);
+  if (kernel) {
+    let pooled = false;
+    const mel = fixedMelInto(win, cfg, scratch, (m) => {
+      pooled = true;
+      return kernel.runPooled(m.data, m.count, cfg.frames, 1e-10, cfg.topDb, out);
+    });
+    return pooled ? out : kernel.run(mel, cfg.frames, 1e-10, cfg.topDb, out);
+  }
   const mel = fixedMelInto(win, cfg, scratch);
-  if (kernel) return kernel.run(mel, cfg.frames, 1e-10, cfg.topDb, out);
   const db = powerToDb(mel, { ref: 1, amin: 1e-10, topDb: cfg.topDb });
   return dctFrames(db, cfg.frames, cfg.nMels, cfg.nMfcc, out);
 }
