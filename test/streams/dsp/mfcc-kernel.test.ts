@@ -16,6 +16,18 @@ function reference(mel: Float32Array, frames: number, nMels: number, nMfcc: numb
   return dctFrames(powerToDb(mel.slice(), { ref: 1, amin: 1e-10, topDb }), frames, nMels, nMfcc);
 }
 
+/** Largest |got − want| over the largest |want|. */
+function relativeError(got: Float32Array, want: Float32Array): number {
+  expect(got.length).toBe(want.length);
+  let worst = 0;
+  let range = 0;
+  for (let i = 0; i < want.length; i++) {
+    worst = Math.max(worst, Math.abs(got[i] - want[i]));
+    range = Math.max(range, Math.abs(want[i]));
+  }
+  return worst / range;
+}
+
 beforeAll(async () => {
   expect(await initDsp()).toBe('wasm-simd');
 });
@@ -34,13 +46,7 @@ describe('WASM MFCC kernel (power → dB → top_db → DCT-II ortho)', () => {
     const mel = melPower(frames, nMels, nMels * 7 + nMfcc);
     const want = reference(mel, frames, nMels, nMfcc, topDb);
     const got = k!.run(mel, frames, 1e-10, topDb, new Float32Array(frames * nMfcc));
-    let worst = 0;
-    let range = 0;
-    for (let i = 0; i < want.length; i++) {
-      worst = Math.max(worst, Math.abs(got[i] - want[i]));
-      range = Math.max(range, Math.abs(want[i]));
-    }
-    expect(worst / range).toBeLessThan(2e-6);
+    expect(relativeError(got, want)).toBeLessThan(2e-6);
   });
 
   it.each([125, 64, 127, 200, 640])('pools %i frames into 64 bins as poolMel does, then the same MFCC', (count) => {
@@ -49,13 +55,7 @@ describe('WASM MFCC kernel (power → dB → top_db → DCT-II ortho)', () => {
     const pooled = poolMel({ data: mel, count, nMels, hop: 512 }, T);
     const want = reference(pooled, T, nMels, nMfcc, 80);
     const got = sharedMfccKernel(nMels, nMfcc)!.runPooled(mel, count, T, 1e-10, 80, new Float32Array(T * nMfcc));
-    let worst = 0;
-    let range = 0;
-    for (let i = 0; i < want.length; i++) {
-      worst = Math.max(worst, Math.abs(got[i] - want[i]));
-      range = Math.max(range, Math.abs(want[i]));
-    }
-    expect(worst / range).toBeLessThan(2e-6);
+    expect(relativeError(got, want)).toBeLessThan(2e-6);
     expect(() => sharedMfccKernel(nMels, nMfcc)!.runPooled(mel, T - 1, T, 1e-10, 80, new Float32Array(T * nMfcc))).toThrow(/cannot fill/);
   });
 
