@@ -26,14 +26,18 @@ export function createAssembler(opts: AssemblerOptions): Assembler {
   let rate = 0;
   let buf = new Float32Array(0);
   let fill = 0;
-  let bufT0 = 0;
+  // The buffer's first sample is `taken` samples after the anchor: times come from the count, not
+  // from adding chunk durations (see clock.ts: sums of epoch milliseconds drift).
+  let anchorT0 = 0;
+  let taken = 0;
+  const bufT0 = (): number => anchorT0 + (taken / rate) * 1000;
 
   const take = (n: number): PcmChunk => {
     const samples = buf.slice(0, n);
     buf.copyWithin(0, n, fill);
     fill -= n;
-    const chunk: PcmChunk = { station, sampleRate: rate, samples, t0: bufT0, seq: seq++ };
-    bufT0 += (n / rate) * 1000;
+    const chunk: PcmChunk = { station, sampleRate: rate, samples, t0: bufT0(), seq: seq++ };
+    taken += n;
     return chunk;
   };
 
@@ -47,10 +51,11 @@ export function createAssembler(opts: AssemblerOptions): Assembler {
     push(samples: Float32Array, sampleRate: number, t0: number): PcmChunk[] {
       const out: PcmChunk[] = [];
       if (samples.length === 0) return out;
-      const contiguous = fill > 0 && sampleRate === rate && Math.abs(bufT0 + (fill / rate) * 1000 - t0) <= 1000 / rate;
+      const contiguous = sampleRate === rate && Math.abs(anchorT0 + ((taken + fill) / rate) * 1000 - t0) <= 1000 / rate;
       if (fill > 0 && !contiguous) out.push(...flush());
-      if (fill === 0) {
-        bufT0 = t0;
+      if (!contiguous) {
+        anchorT0 = t0;
+        taken = 0;
         rate = sampleRate;
       }
       const target = Math.max(1, Math.round(rate * chunkS));

@@ -31,6 +31,12 @@ export function createClock(opts: ClockOptions): StreamClock {
   const report = opts.report ?? (() => {});
   const driftMs = (opts.driftThresholdS ?? 2) * 1000;
   const tolMs = (opts.toleranceS ?? 0.05) * 1000;
+  // Continuing blocks are timed from an anchor and the samples counted since it, never by adding
+  // block durations: epoch milliseconds carry ~2e-4 ms of rounding per addition, which a station
+  // running for months (tens of millions of blocks) would pile up into seconds.
+  let anchor = 0;
+  let anchorRate = 0;
+  let counted = 0;
   let expected: number | null = null;
   let breakReason: string | null = null;
 
@@ -48,7 +54,7 @@ export function createClock(opts: ClockOptions): StreamClock {
     },
     stamp(n: number, sampleRate: number, arrival: number, sourceT0?: number): number {
       const durMs = (n / sampleRate) * 1000;
-      let t0: number;
+      let t0: number | null; // null: the block continues the stream
       if (sourceT0 !== undefined && Number.isFinite(sourceT0)) {
         t0 = sourceT0;
         if (expected !== null) {
@@ -56,7 +62,7 @@ export function createClock(opts: ClockOptions): StreamClock {
           if (diff > tolMs) gap(expected, sourceT0, breakReason ?? 'source time skipped ahead (audio missing)');
           else if (diff < -tolMs) {
             report({ type: 'clock', station, at: arrival, driftS: diff / 1000, message: `source time went back ${(-diff / 1000).toFixed(3)} s${breakReason ? ` after ${breakReason}` : ''}` });
-          } else t0 = expected; // jitter: stay sample-continuous
+          } else t0 = null; // jitter: stay sample-continuous
         }
       } else if (expected === null) {
         t0 = arrival - durMs;
@@ -71,7 +77,7 @@ export function createClock(opts: ClockOptions): StreamClock {
           report({ type: 'clock', station, at: arrival, driftS: (t0 - expected) / 1000, message: `after ${breakReason} the wall clock is behind the stream by ${((expected - t0) / 1000).toFixed(3)} s; re-anchored` });
         }
       } else {
-        t0 = expected;
+        t0 = null;
         const wall = arrival - durMs;
         const drift = wall - expected; // > 0: audio arrives slower than its sample rate says
         if (Math.abs(drift) > driftMs) {
@@ -88,7 +94,15 @@ export function createClock(opts: ClockOptions): StreamClock {
         }
       }
       breakReason = null;
-      expected = t0 + durMs;
+      if (t0 === null && sampleRate === anchorRate) t0 = anchor + (counted / anchorRate) * 1000;
+      else {
+        t0 ??= expected as number; // a new rate continuing the stream: anchor where it stands
+        anchor = t0;
+        anchorRate = sampleRate;
+        counted = 0;
+      }
+      counted += n;
+      expected = anchor + (counted / anchorRate) * 1000;
       return t0;
     },
   };

@@ -18,6 +18,28 @@ describe('stream clock', () => {
     expect(events).toEqual([]);
   });
 
+  it('a months-long stream keeps exact times: block k starts at anchor + k·n/rate, not at a sum of durations', () => {
+    const { clock, events } = setup();
+    const n = 4096, sr = 48_000; // 85.333… ms blocks: not exact in binary
+    const t0 = Date.UTC(2026, 0, 1);
+    const dur = (n / sr) * 1000;
+    let summed = t0;
+    let worstSum = 0;
+    let worst = 0;
+    const blocks = 2_000_000; // ~47 h of audio
+    for (let k = 0; k < blocks; k++) {
+      const exact = t0 + ((k * n) / sr) * 1000;
+      const got = clock.stamp(n, sr, exact + dur); // arrives on time: the stream continues
+      worst = Math.max(worst, Math.abs(got - exact));
+      worstSum = Math.max(worstSum, Math.abs(summed - exact));
+      summed += dur;
+    }
+    expect(events).toEqual([]);
+    expect(worst).toBeLessThanOrEqual(2.5e-4); // one rounding of epoch ms (ulp 2.4e-4 here)
+    // what adding durations would have given (the old way): many roundings, far off by now
+    expect(worstSum).toBeGreaterThan(1e-2);
+  });
+
   it('reports drift beyond the threshold and re-anchors', () => {
     const { clock, events } = setup(2);
     clock.stamp(1000, 1000, 1000); // t0 = 0
