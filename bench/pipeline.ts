@@ -11,7 +11,7 @@
 // (BENCH_REPLAY_S, default 3600) of 48 kHz mono as `hydromon replay --speed max --store` runs it —
 // decode → windows → MFCC → classify → detections into the embedded store — in BENCH_REPLAY_REPS
 // (default 3) passes after a warm-up; the stages are timed on the shorter stretch.
-import { count, lastValueFrom, toArray, from, map, mergeMap } from 'rxjs';
+import { count, lastValueFrom, toArray, from, map, mergeMap, tap } from 'rxjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,10 +151,13 @@ export async function run(): Promise<Record<string, number>> {
       for (let i = 0; i < feats.length; i += 32) model.predictBatch(feats.slice(i, i + 32));
     });
     // Everything `hydromon replay --speed max --store` does: decode → … → classify → detections
-    // into the embedded store. Counted, not collected (see decoding above).
-    const store = openStore({ dataDir: join(dir, 'store') });
+    // into the embedded store, handed over as they come (the store batches and fsyncs them) and
+    // flushed by close() at the end of the pass. Counted, not collected (see decoding above).
+    let pass = 0;
     replay = await timeIt(async () => {
       nDet = 0;
+      const store = openStore({ dataDir: join(dir, `store-${pass++}`) });
+      const writes: Promise<void>[] = [];
       await lastValueFrom(
         stationPipeline({
           station: 'bench',
@@ -165,17 +168,17 @@ export async function run(): Promise<Record<string, number>> {
           restart: false,
           statusEveryMs: 3_600_000,
         }).pipe(
-          mergeMap(async (e) => {
-            if (e.type === 'detection') {
-              nDet++;
-              await store.writeDetections([e.detection]);
-            }
-          }, 1),
+          tap((e) => {
+            if (e.type !== 'detection') return;
+            nDet++;
+            writes.push(store.writeDetections([e.detection]));
+          }),
           count(),
         ),
       );
+      await Promise.all(writes);
+      await store.close();
     }, REPLAY_REPS);
-    await store.close();
     model.dispose?.();
   } catch (err) {
     process.stderr.write(`bench pipeline: no model (${(err as Error).message.slice(0, 120)}); classify not measured\n`);
