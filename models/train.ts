@@ -18,6 +18,7 @@ import { UNKNOWN } from './classifier.ts';
 import { gaussian, seededRandom, shuffleInPlace } from './random.ts';
 import { groupSplit, type SplitResult } from './split.ts';
 import { useWasmBackend } from './wasm-backend.ts';
+import { mixupPlan, mixupTensors } from './mixup.ts';
 
 export interface AnnotatedSource {
   readonly table: string;
@@ -39,6 +40,14 @@ export interface TrainOptions {
   readonly learningRate?: number;
   /** Label smoothing ε: targets (1 − ε)·one-hot + ε/K, so no clip is learnt with certainty. Default 0. */
   readonly labelSmoothing?: number;
+  /** Mixup α: each epoch blends every example with a random partner, λ ~ Beta(α, α) (see mixup.ts). Default 0 = off. */
+  readonly mixup?: number;
+  /**
+   * Seed of the training randomness only — weight init, dropout, shuffling and the per-epoch
+   * recorder responses — so models differing only in it share split and augmented examples
+   * (members of a seed ensemble). Default: `seed`.
+   */
+  readonly initSeed?: number;
   readonly cfg?: FeatureConfig;
   readonly dataset?: Partial<DatasetOptions>;
   readonly log?: (msg: string) => void;
@@ -167,15 +176,21 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
   const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
   const k = yAll.shape[1] ?? 1;
-  const xs = tf.tidy(() => tf.gather(xAll, idx).add(eq));
-  const ys = tf.tidy(() => (smoothing > 0 ? tf.gather(yAll, idx).mul(1 - smoothing).add(smoothing / k) : tf.gather(yAll, idx)));
+  let xs = tf.tidy(() => tf.gather(xAll, idx).add(eq));
+  let ys = tf.tidy(() => (smoothing > 0 ? tf.gather(yAll, idx).mul(1 - smoothing).add(smoothing / k) : tf.gather(yAll, idx)));
   eq.dispose();
   idx.dispose();
+  if (mixup > 0) {
+    // Partners come from the same shuffled epoch; drawn only when on, so α = 0 leaves the stream as it was.
+    const mixed = mixupTensors(xs, ys, mixupPlan(n, mixup, r));
+    xs.dispose(); ys.dispose();
+    xs = mixed.x as tf.Tensor3D; ys = mixed.y;
+  }
   const batches = Math.ceil(n / bs);
   const h = await model.fit(xs, ys, {
     epochs: 1, batchSize: bs, shuffle: false, verbose: 0, classWeight,
@@ -239,13 +254,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
 
   await useWasmBackend();
   const realRandom = Math.random;
-  Math.random = seededRandom(o.seed ^ 0x9e3779b9); // tfjs draws dropout masks and init from Math.random
+  const initSeed = o.initSeed ?? o.seed;
+  Math.random = seededRandom(initSeed ^ 0x9e3779b9); // tfjs draws dropout masks and init from Math.random
   try {
-    const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: o.seed });
+    const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
     model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
     const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
     const yAll = tf.oneHot(tf.tensor1d(yIdx, 'int32'), labels.length);
-    const r = seededRandom(o.seed ^ 0x1234);
+    const r = seededRandom(initSeed ^ 0x1234);
     const bs = o.batchSize ?? 32;
     const history: EpochLog[] = [];
     let best = -1, bestEpoch = 0, bestWeights: tf.Tensor[] | null = null;
@@ -256,7 +272,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
@@ -290,14 +306,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       for (const e of allEx) rCounts[e.label] = (rCounts[e.label] ?? 0) + 1;
       const rWeight: Record<number, number> = {};
       labels.forEach((l, j) => { rWeight[j] = allEx.length / (labels.length * Math.max(1, rCounts[l] ?? 0)); });
-      const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: o.seed });
+      const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
       rModel.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
       const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
       const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);
-      const rr = seededRandom(o.seed ^ 0x4321);
+      const rr = seededRandom(initSeed ^ 0x4321);
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
       rx.dispose(); ry.dispose();

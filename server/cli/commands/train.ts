@@ -56,9 +56,11 @@ export function register(program: Command): void {
     .option('--refit-all', 'after the split run picks the epoch count, train the shipped model again on every clip (validation tapes too); the card reports the split model\'s numbers')
     .option('--analysis-rate <hz>', 'analysis sample rate every input is brought to (16000 or 32000; 32000 keeps whistles above 8 kHz)', String(DEFAULT_ANALYSIS_RATE))
     .option('--label-smoothing <e>', 'label smoothing ε (0–1): targets (1 − ε)·one-hot + ε/classes', '0')
+    .option('--mixup <alpha>', 'mixup α: blend each training example with a random partner (features and targets), λ ~ Beta(α, α); 0 = off', '0')
+    .option('--init-seed <n>', 'seed of weight init, dropout and shuffling only (default: --seed); the split and augmented examples stay those of --seed')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -70,6 +72,8 @@ export function register(program: Command): void {
         background: opts.background.map((b) => resolve(b)),
         holdout: opts.holdout,
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
+        mixup: nonNegative('mixup', opts.mixup),
+        initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),
         cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate)),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
