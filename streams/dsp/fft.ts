@@ -46,6 +46,35 @@ export interface WasmDspCore {
 let wasm: { mod: PffftModule; backend: FftBackend; core: WasmDspCore | null } | null = null;
 let initPromise: Promise<FftBackend> | null = null;
 
+/**
+ * A float32 scratch buffer on the WASM heap that kernels grow on demand: when a call needs more
+ * than it holds, the old block is freed and one of at least twice the size allocated (contents
+ * are not kept). `ptr` is its byte address (0 before the first ensure).
+ */
+export class HeapBuffer {
+  ptr = 0;
+  private cap = 0;
+
+  constructor(
+    private readonly mod: PffftModule,
+    private readonly what: string,
+  ) {}
+
+  /** The buffer's byte address, holding at least `floats` floats. */
+  ensure(floats: number): number {
+    if (floats > this.cap) {
+      if (this.ptr) this.mod._pffft_aligned_free(this.ptr);
+      this.cap = Math.max(floats, 2 * this.cap);
+      this.ptr = this.mod._pffft_aligned_malloc(this.cap * 4);
+      if (!this.ptr) {
+        this.cap = 0;
+        throw new Error(`${this.what}: out of WASM memory`);
+      }
+    }
+    return this.ptr;
+  }
+}
+
 /** The loaded WASM FFT with its memory, or null (not loaded, or its instance was not captured). */
 export function wasmDspCore(): WasmDspCore | null {
   return wasm?.core ?? null;

@@ -7,7 +7,7 @@
 // Numerics: everything in float32 (weights rounded to float32, each mel sum in 4 float32 lanes),
 // where the JS path sums float32 powers with float64 weights in float64: results agree to ~1e-7
 // relative (test/streams/dsp/mel-kernel.test.ts).
-import { wasmDspCore, type WasmDspCore } from './fft.ts';
+import { HeapBuffer, wasmDspCore, type WasmDspCore } from './fft.ts';
 import { compiledOnce, ModuleBuilder } from './wasm-asm.ts';
 import type { MelFilterbank } from './mel.ts';
 
@@ -112,16 +112,16 @@ export class WasmMelKernel {
   private readonly pow: number;
   private readonly table: number;
   private readonly weights: number;
-  private sig = 0;
-  private sigCap = 0;
-  private out = 0;
-  private outCap = 0;
+  private readonly sig: HeapBuffer;
+  private readonly out: HeapBuffer;
   private readonly ptrs: { list: number[]; setup: number };
 
   private constructor(core: WasmDspCore, inst: WebAssembly.Instance, window: Float32Array, fb: MelFilterbank) {
     const { mod } = core;
     const n = window.length;
     this.core = core;
+    this.sig = new HeapBuffer(mod, 'mel kernel');
+    this.out = new HeapBuffer(mod, 'mel kernel');
     this.nFft = n;
     this.nMels = fb.nMels;
     this.k = inst.exports as unknown as KernelExports;
@@ -177,23 +177,10 @@ export class WasmMelKernel {
   }
 
   private ensure(sigFloats: number, outFloats: number): void {
-    const { mod } = this.core;
-    if (sigFloats > this.sigCap) {
-      if (this.sig) mod._pffft_aligned_free(this.sig);
-      this.sigCap = Math.max(sigFloats, 2 * this.sigCap);
-      this.sig = mod._pffft_aligned_malloc(this.sigCap * 4);
-      if (!this.sig) throw new Error('mel kernel: out of WASM memory');
-      this.ptrs.list.push(this.sig);
-    }
-    if (outFloats > this.outCap) {
-      if (this.out) mod._pffft_aligned_free(this.out);
-      this.outCap = Math.max(outFloats, 2 * this.outCap);
-      this.out = mod._pffft_aligned_malloc(this.outCap * 4);
-      if (!this.out) throw new Error('mel kernel: out of WASM memory');
-      this.ptrs.list.push(this.out);
-    }
-    // forget freed pointers (only the current sig/out and the fixed buffers are live)
-    this.ptrs.list = [this.win, this.fin, this.fout, this.work, this.pow, this.table, this.weights, this.sig, this.out].filter((p) => p !== 0);
+    this.sig.ensure(sigFloats);
+    this.out.ensure(outFloats);
+    // only the current sig/out and the fixed buffers are live
+    this.ptrs.list = [this.win, this.fin, this.fout, this.work, this.pow, this.table, this.weights, this.sig.ptr, this.out.ptr].filter((p) => p !== 0);
   }
 
   /**
@@ -210,10 +197,10 @@ export class WasmMelKernel {
       const span = (c - 1) * hop + nFft;
       this.ensure(span, c * nMels);
       const start = offset + f0 * hop;
-      this.core.mod.HEAPF32.set(input.subarray(start, start + span), this.sig >> 2);
-      this.k.mel_frames(this.sig, c, hop * 4, nFft * 4, this.win, this.setup, this.fin, this.fout, this.work, this.pow, this.table, nMels, this.out);
+      this.core.mod.HEAPF32.set(input.subarray(start, start + span), this.sig.ptr >> 2);
+      this.k.mel_frames(this.sig.ptr, c, hop * 4, nFft * 4, this.win, this.setup, this.fin, this.fout, this.work, this.pow, this.table, nMels, this.out.ptr);
       const heap = this.core.mod.HEAPF32; // re-read: memory may have grown
-      const o = this.out >> 2;
+      const o = this.out.ptr >> 2;
       out.set(heap.subarray(o, o + c * nMels), outOffset + f0 * nMels);
     }
   }

@@ -10,7 +10,7 @@
 // below float32 rounding): MFCCs agree with dctFrames(powerToDb(…)) to ~1e-4 of their range
 // (test/streams/dsp/mfcc-kernel.test.ts).
 import { dctMatrix } from './dct.ts';
-import { wasmDspCore, type WasmDspCore } from './fft.ts';
+import { HeapBuffer, wasmDspCore, type WasmDspCore } from './fft.ts';
 import { compiledOnce, ModuleBuilder, type Code } from './wasm-asm.ts';
 
 interface KernelExports {
@@ -212,8 +212,7 @@ export class WasmMfccKernel {
   private readonly k: KernelExports;
   private readonly mats: number;
   private readonly fold: number;
-  private buf = 0;
-  private cap = 0;
+  private readonly buf: HeapBuffer;
 
   private constructor(
     private readonly core: WasmDspCore,
@@ -224,6 +223,7 @@ export class WasmMfccKernel {
     this.k = inst.exports as unknown as KernelExports;
     const m = kernelMatrices(nMels, nMfcc);
     const { mod } = core;
+    this.buf = new HeapBuffer(mod, 'mfcc kernel');
     this.mats = mod._pffft_aligned_malloc(m.length * 4);
     this.fold = mod._pffft_aligned_malloc(nMels * 4);
     if (!this.mats || !this.fold) throw new Error('mfcc kernel: out of WASM memory');
@@ -257,7 +257,7 @@ export class WasmMfccKernel {
     if (count < T) throw new Error(`mfcc kernel: ${count} frames cannot fill ${T} bins`);
     const inF = count * this.nMels;
     const poolF = T * this.nMels;
-    const src = this.scratch(inF + poolF + T * this.nMfcc + T + 1);
+    const src = this.buf.ensure(inF + poolF + T * this.nMfcc + T + 1);
     const pooled = src + inF * 4;
     const dst = pooled + poolF * 4;
     const bounds = dst + T * this.nMfcc * 4;
@@ -267,18 +267,6 @@ export class WasmMfccKernel {
     for (let b = 0; b <= T; b++) b32[b] = Math.floor((b * count) / T);
     this.k.pool(src, pooled, bounds, T);
     return this.finish(pooled, T, dst, amin, topDb, out);
-  }
-
-  /** WASM scratch of at least `floats` floats (4-byte slots), grown by reallocation. */
-  private scratch(floats: number): number {
-    if (floats > this.cap) {
-      const { mod } = this.core;
-      if (this.buf) mod._pffft_aligned_free(this.buf);
-      this.cap = floats;
-      this.buf = mod._pffft_aligned_malloc(this.cap * 4);
-      if (!this.buf) throw new Error('mfcc kernel: out of WASM memory');
-    }
-    return this.buf;
   }
 
   private finish(src: number, frames: number, dst: number, amin: number, topDb: number | null, out: Float32Array): Float32Array {
@@ -295,7 +283,7 @@ export class WasmMfccKernel {
    */
   run(mel: Float32Array, frames: number, amin: number, topDb: number | null, out: Float32Array): Float32Array {
     const inF = frames * this.nMels;
-    const src = this.scratch(inF + frames * this.nMfcc);
+    const src = this.buf.ensure(inF + frames * this.nMfcc);
     this.core.mod.HEAPF32.set(mel.subarray(0, inF), src >> 2);
     return this.finish(src, frames, src + inF * 4, amin, topDb, out);
   }

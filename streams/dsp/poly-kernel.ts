@@ -6,7 +6,7 @@
 //
 // Numerics: float32 products summed in 4 float32 lanes, where the JS loop sums in float64:
 // outputs agree to ~1e-6 of full scale (test/streams/dsp/poly-kernel.test.ts).
-import { wasmDspCore, type WasmDspCore } from './fft.ts';
+import { HeapBuffer, wasmDspCore, type WasmDspCore } from './fft.ts';
 import { compiledOnce, ModuleBuilder } from './wasm-asm.ts';
 
 interface KernelExports {
@@ -72,10 +72,8 @@ export class WasmPolyKernel {
   private readonly core: WasmDspCore;
   private readonly k: KernelExports;
   private readonly table: number;
-  private inp = 0;
-  private inCap = 0;
-  private out = 0;
-  private outCap = 0;
+  private readonly inp: HeapBuffer;
+  private readonly out: HeapBuffer;
   private readonly ptrs: { list: number[] };
 
   private constructor(core: WasmDspCore, inst: WebAssembly.Instance, table: Float32Array, rows: number, taps: number) {
@@ -83,6 +81,8 @@ export class WasmPolyKernel {
     this.k = inst.exports as unknown as KernelExports;
     this.k4 = (taps + 3) & ~3;
     const { mod } = core;
+    this.inp = new HeapBuffer(mod, 'poly kernel');
+    this.out = new HeapBuffer(mod, 'poly kernel');
     this.table = mod._pffft_aligned_malloc(rows * this.k4 * 4);
     if (!this.table) throw new Error('poly kernel: out of WASM memory');
     const heap = mod.HEAPF32;
@@ -107,20 +107,9 @@ export class WasmPolyKernel {
   }
 
   private ensure(inFloats: number, outFloats: number): void {
-    const { mod } = this.core;
-    if (inFloats > this.inCap) {
-      if (this.inp) mod._pffft_aligned_free(this.inp);
-      this.inCap = Math.max(inFloats, 2 * this.inCap);
-      this.inp = mod._pffft_aligned_malloc(this.inCap * 4);
-      if (!this.inp) throw new Error('poly kernel: out of WASM memory');
-    }
-    if (outFloats > this.outCap) {
-      if (this.out) mod._pffft_aligned_free(this.out);
-      this.outCap = Math.max(outFloats, 2 * this.outCap);
-      this.out = mod._pffft_aligned_malloc(this.outCap * 4);
-      if (!this.out) throw new Error('poly kernel: out of WASM memory');
-    }
-    this.ptrs.list = [this.table, this.inp, this.out].filter((x) => x !== 0);
+    this.inp.ensure(inFloats);
+    this.out.ensure(outFloats);
+    this.ptrs.list = [this.table, this.inp.ptr, this.out.ptr].filter((x) => x !== 0);
   }
 
   /**
@@ -133,11 +122,11 @@ export class WasmPolyKernel {
     const pad = this.k4; // room for the zero-weight reads past the last real tap
     this.ensure(inputLen + pad, count);
     const { mod } = this.core;
-    const inF = this.inp >> 2;
+    const inF = this.inp.ptr >> 2;
     mod.HEAPF32.set(input.subarray(0, inputLen), inF);
     mod.HEAPF32.fill(0, inF + inputLen, inF + inputLen + pad);
-    this.k.poly(this.inp, this.table, this.k4 * 4, this.out, count, base * 4, p, up, down);
+    this.k.poly(this.inp.ptr, this.table, this.k4 * 4, this.out.ptr, count, base * 4, p, up, down);
     const heap = mod.HEAPF32; // re-read: memory may have grown
-    out.set(heap.subarray(this.out >> 2, (this.out >> 2) + count));
+    out.set(heap.subarray(this.out.ptr >> 2, (this.out.ptr >> 2) + count));
   }
 }
