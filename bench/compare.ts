@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chirp, mix, noise, placeAt, writeWav } from '../test/helpers/signals.ts';
+import { writeWav } from '../test/helpers/signals.ts';
+import { signal } from './pipeline.ts';
 
 interface Tree {
   readonly root: string;
@@ -55,8 +56,7 @@ const S = Number(process.env.COMPARE_S) || 600;
 const N = Number(process.env.COMPARE_N) || 8;
 const SR = 48_000;
 const trees = [await load(a), await load(b)];
-const sig = noise(S, SR, 0.01, 3);
-for (let t = 5; t < S - 5; t += 17) sig.set(mix(sig.subarray(t * SR, (t + 2) * SR), placeAt(chirp(2000, 9000, 1, SR, 0.2), 0.5, 2, SR)), t * SR);
+const sig = signal(S);
 const dir = mkdtempSync(join(tmpdir(), 'hm-compare-'));
 const wav = join(dir, 'compare.wav');
 writeWav(wav, sig, SR, 'pcm16');

@@ -58,7 +58,8 @@ const cfg: FeatureConfig = modelDir ? (JSON.parse(readFileSync(join(modelDir, 'f
 const SR = 48_000;
 const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 600;
 
-function signal(seconds = SECONDS): Float32Array {
+/** The bench's test audio at 48 kHz: noise with a 2–9 kHz chirp every 17 s (bench/compare.ts uses it too). */
+export function signal(seconds = SECONDS): Float32Array {
   const base = noise(seconds, SR, 0.01, 3);
   for (let t = 5; t < seconds - 5; t += 17) base.set(mix(base.subarray(t * SR, (t + 2) * SR), placeAt(chirp(2000, 9000, 1, SR, 0.2), 0.5, 2, SR)), t * SR);
   return base;
