@@ -111,8 +111,12 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
   };
+  // Distillation is in the command; card.json also keeps it as data (teachers as given, α, T).
+  const distill = (o.teachers ?? []).length > 0
+    ? { teachers: (o.teachers ?? []).map(rel), refitTeachers: (o.refitTeachers ?? []).map(rel), alpha: o.distillAlpha ?? 0.5, temperature: o.distillTemperature ?? 1 }
+    : undefined;
   // Kept beside the card so it can be re-rendered (e.g. with baselines trained later) without retraining.
-  writeFileSync(join(o.out, 'card.json'), JSON.stringify(card) + '\n');
+  writeFileSync(join(o.out, 'card.json'), JSON.stringify(distill ? { ...card, distill } : card) + '\n');
   writeFileSync(join(o.out, 'MODEL_CARD.md'), renderCard(card));
   res.model.dispose();
   res.refit?.model.dispose();

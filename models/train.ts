@@ -19,6 +19,7 @@ import { gaussian, seededRandom, shuffleInPlace } from './random.ts';
 import { groupSplit, type SplitResult } from './split.ts';
 import { useWasmBackend } from './wasm-backend.ts';
 import { mixupPlan, mixupTensors } from './mixup.ts';
+import { checkDistillOptions, checkTeachers, distilledTargetTensor, loadTeachers, type DistillOptions, type Teacher } from './distill.ts';
 
 export interface AnnotatedSource {
   readonly table: string;
@@ -60,6 +61,17 @@ export interface TrainOptions {
    * generalisation to new hydrophones needs. Held-out continuous recordings stay held out.
    */
   readonly refitAll?: boolean;
+  /**
+   * Knowledge distillation (distill.ts): saved split models trained on this same split seed whose
+   * mean probabilities, on each epoch's augmented view, make up 1 − distillAlpha of the targets.
+   */
+  readonly teachers?: readonly string[];
+  /** Teachers of the refit (with refitAll and teachers): refits themselves, trained on every clip. */
+  readonly refitTeachers?: readonly string[];
+  /** Weight of the hard label in distilled targets (default 0.5). */
+  readonly distillAlpha?: number;
+  /** Temperature softening the teachers' probabilities (default 1). */
+  readonly distillTemperature?: number;
 }
 
 export interface EpochLog {
@@ -175,8 +187,11 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
   return out;
 }
 
+/** Teachers and how their probabilities enter the targets. */
+interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions }
+
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
   const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
@@ -190,6 +205,12 @@ async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tenso
     const mixed = mixupTensors(xs, ys, mixupPlan(n, mixup, r));
     xs.dispose(); ys.dispose();
     xs = mixed.x as tf.Tensor3D; ys = mixed.y;
+  }
+  if (distill) {
+    // The teachers see the very view the student trains on (recorder response and mixup applied).
+    const soft = distilledTargetTensor(xs, ys, norm, distill.teachers, distill.options);
+    ys.dispose();
+    ys = soft;
   }
   const batches = Math.ceil(n / bs);
   const h = await model.fit(xs, ys, {
@@ -210,6 +231,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const log = o.log ?? (() => {});
   const cfg = o.cfg ?? defaultFeatureConfig;
   const dsOpts: DatasetOptions = { ...defaultDatasetOptions(cfg, o.seed), ...o.dataset };
+  const distillOptions = checkDistillUse(o);
   await initDsp();
   const clips = readManifests(o.manifests);
   const missing = missingClips(clips);
@@ -253,10 +275,17 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   labels.forEach((_, j) => { classWeight[j] = trainEx.length / (labels.length * Math.max(1, counts[j])); });
 
   await useWasmBackend();
+  // Teachers load before Math.random is seeded: loading draws from it, which would shift the student's init.
+  const teachers = distillOptions ? await loadTeachers(o.teachers ?? [], { seed: o.seed, refit: false }) : [];
+  const refitTeachers = distillOptions && o.refitAll ? await loadTeachers(o.refitTeachers ?? [], { seed: o.seed, refit: true }).catch((err: unknown) => { teachers.forEach((t) => t.dispose()); throw err; }) : [];
   const realRandom = Math.random;
   const initSeed = o.initSeed ?? o.seed;
   Math.random = seededRandom(initSeed ^ 0x9e3779b9); // tfjs draws dropout masks and init from Math.random
   try {
+    if (distillOptions) checkTeachers(teachers.concat(refitTeachers), labels, cfg);
+    const distill: Distiller | null = distillOptions ? { teachers, options: distillOptions } : null;
+    const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions } : null;
+    if (distillOptions) log(`distillation: ${teachers.length} teacher(s)${refitTeachers.length > 0 ? ` (${refitTeachers.length} for the refit)` : ''}, hard-label weight ${distillOptions.alpha}, temperature ${distillOptions.temperature}`);
     const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
     model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
     const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
@@ -272,7 +301,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
@@ -313,7 +342,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rr = seededRandom(initSeed ^ 0x4321);
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
       rx.dispose(); ry.dispose();
@@ -322,7 +351,24 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
   } finally {
     Math.random = realRandom;
+    teachers.forEach((t) => t.dispose());
+    refitTeachers.forEach((t) => t.dispose());
   }
+}
+
+/** The distillation settings of a run (null without teachers); inconsistent options are an error before any work. */
+export function checkDistillUse(o: TrainOptions): DistillOptions | null {
+  const teachers = o.teachers ?? [], refitTeachers = o.refitTeachers ?? [];
+  if (teachers.length === 0) {
+    if (refitTeachers.length > 0) throw new Error('--refit-teacher needs --teacher (the split run is distilled from split models)');
+    if (o.distillAlpha !== undefined || o.distillTemperature !== undefined) throw new Error('--distill-alpha and --distill-temperature need at least one --teacher');
+    return null;
+  }
+  if (o.refitAll && refitTeachers.length === 0) throw new Error('--refit-all with --teacher needs --refit-teacher: the refit trains on the validation clips too, so its teachers must be refits (trained on every clip), not the split teachers');
+  if (!o.refitAll && refitTeachers.length > 0) throw new Error('--refit-teacher is only used with --refit-all');
+  const options: DistillOptions = { alpha: o.distillAlpha ?? 0.5, temperature: o.distillTemperature ?? 1 };
+  checkDistillOptions(options);
+  return options;
 }
 
 /** Metrics of a validation subset with the model's decisions (threshold applied). */

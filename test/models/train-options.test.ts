@@ -1,9 +1,10 @@
 // The --mixup and --init-seed training options on a tiny tone dataset: off by default and then
 // bit-for-bit the old behaviour; on, they change training and nothing else (split, examples).
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { saveClassifier } from '../../models/model-io.ts';
 import { train, type TrainOptions } from '../../models/train.ts';
 import { mix, noise, tone, writeWav } from '../helpers/signals.ts';
 
@@ -53,4 +54,38 @@ describe('training options: mixup and init seed', () => {
     expect(other.w).not.toEqual(dflt.w);
     for (const l of [...mixed.loss, ...other.loss]) expect(Number.isFinite(l)).toBe(true);
   }, 120_000);
+});
+
+describe('training option: distillation from saved teachers', () => {
+  it('α = 1 trains exactly as without teachers; α = 0 learns from them; a teacher with other labels is refused', async () => {
+    const dir = toneManifest();
+    const base: TrainOptions = {
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 2, patience: 2, seed: 4, batchSize: 8,
+      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') },
+    };
+    const t = await train({ ...base, initSeed: 7 });
+    const teacher = join(dir, 'teacher');
+    await saveClassifier(teacher, { model: t.model, labels: t.labels, featureConfig: t.cfg, meta: { name: 'teacher', arch: 'tcn', threshold: 0.5, norm: t.norm, params: t.model.countParams(), trainedAt: '', command: '', seed: 4 } });
+    t.model.dispose();
+    const run = async (o: Partial<TrainOptions>) => {
+      const r = await train({ ...base, ...o });
+      const out = { loss: r.history.map((h) => h.loss), val: r.split.val.map((c) => c.path), nTrain: r.nTrain };
+      r.model.dispose();
+      return out;
+    };
+    const plain = await run({});
+    const hardOnly = await run({ teachers: [teacher], distillAlpha: 1 });
+    const soft = await run({ teachers: [teacher, teacher], distillAlpha: 0 });
+    expect(hardOnly).toEqual(plain);
+    expect(soft.val).toEqual(plain.val);
+    expect(soft.nTrain).toBe(plain.nTrain);
+    expect(soft.loss).not.toEqual(plain.loss);
+    for (const l of soft.loss) expect(Number.isFinite(l)).toBe(true);
+
+    const swapped = join(dir, 'swapped');
+    cpSync(teacher, swapped, { recursive: true });
+    const labels = JSON.parse(readFileSync(join(teacher, 'labels.json'), 'utf8')) as string[];
+    writeFileSync(join(swapped, 'labels.json'), JSON.stringify([...labels].reverse()));
+    await expect(train({ ...base, teachers: [teacher, swapped] })).rejects.toThrow(/same classes in the same order/);
+  }, 180_000);
 });

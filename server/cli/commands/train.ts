@@ -27,6 +27,12 @@ function nonNegative(name: string, v: string): number {
   return n;
 }
 
+function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a number > 0, got '${v}'`);
+  return n;
+}
+
 /** The command as typed, with the data folder written as $HYDROMON_DATA so the card travels. */
 function commandLine(): string {
   const root = process.env.HYDROMON_DATA;
@@ -58,9 +64,13 @@ export function register(program: Command): void {
     .option('--label-smoothing <e>', 'label smoothing ε (0–1): targets (1 − ε)·one-hot + ε/classes', '0')
     .option('--mixup <alpha>', 'mixup α: blend each training example with a random partner (features and targets), λ ~ Beta(α, α); 0 = off', '0')
     .option('--init-seed <n>', 'seed of weight init, dropout and shuffling only (default: --seed); the split and augmented examples stay those of --seed')
+    .option('--teacher <dir>', 'distil from this saved model trained on the same split seed (split model, not a refit); repeat for an ensemble: targets become α·one-hot + (1 − α)·mean teacher probabilities on the same augmented view', collect, [])
+    .option('--refit-teacher <dir>', 'with --refit-all and --teacher: a refit model (trained on every clip) teaching the refit; repeat', collect, [])
+    .option('--distill-alpha <a>', 'with --teacher: weight of the hard label (0–1; default 0.5)')
+    .option('--distill-temperature <t>', 'with --teacher: soften the teachers\' probabilities as softmax(z/t) (default 1)')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -74,6 +84,10 @@ export function register(program: Command): void {
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
         mixup: nonNegative('mixup', opts.mixup),
         initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),
+        teachers: opts.teacher.map((d) => resolve(d)),
+        refitTeachers: opts.refitTeacher.map((d) => resolve(d)),
+        distillAlpha: opts.distillAlpha === undefined ? undefined : unitInterval('distill-alpha', opts.distillAlpha),
+        distillTemperature: opts.distillTemperature === undefined ? undefined : positive('distill-temperature', opts.distillTemperature),
         cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate)),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
