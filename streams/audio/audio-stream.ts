@@ -36,6 +36,12 @@ export interface AudioStream extends AudioInfo {
    * (see recycled.ts); without it each read returns new arrays.
    */
   read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null>;
+  /**
+   * Optional, where it saves work (mono 16-bit WAV, decoded by WebAssembly SIMD): as `read`, but
+   * into the stream's own memory, so the views returned are valid only until the next read
+   * (marked recycled, see recycled.ts) — for callers that would pass `into` anyway.
+   */
+  readShared?(maxFrames: number): Promise<Float32Array[] | null>;
   /** NaN/Inf samples replaced by 0 so far. */
   readonly nonFinite: number;
   /** Samples per channel of corrupt FLAC frames replaced by silence so far (with `conceal`). */

@@ -7,6 +7,8 @@ import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
 import { checkInto, viewsOf } from './read-into.ts';
+import { Pcm16Block } from './pcm16-block.ts';
+import { markRecycled } from './recycled.ts';
 
 export { bufferSource, type ByteSource };
 
@@ -352,31 +354,60 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
   let nonFinite = 0;
   let closed = false;
   let buf = new Uint8Array(0);
-  return {
+  /** Frames of the next read (≤ maxFrames, 0 at the end); throws after close. */
+  const frames = (maxFrames: number): number => {
+    if (closed) throw new Error(`${path}: read after close`);
+    return Math.min(Math.max(0, Math.floor(maxFrames)), h.frames - frame);
+  };
+  /** The bytes of the next n frames into target[0 ..]. */
+  const readBytes = async (target: Uint8Array, n: number): Promise<void> => {
+    const bytes = n * h.blockAlign;
+    const pos = h.dataOffset + frame * h.blockAlign;
+    let got = 0;
+    while (got < bytes) {
+      const { bytesRead } = await fh.read(target, got, bytes - got, pos + got);
+      if (bytesRead <= 0) break;
+      got += bytesRead;
+    }
+    if (got < bytes) throw new AudioFormatError(path, `file shrank while reading (at byte ${pos + got})`);
+  };
+  // Mono 16-bit PCM: read into a SIMD block's own memory and decode there (pcm16-block.ts).
+  const simd = h.encoding === 'pcm' && h.containerBytes === 2 && h.channelCount === 1 && h.blockAlign === 2;
+  let block: Pcm16Block | null = null;
+  let own: Float32Array[] = [];
+  const stream: AudioStream = {
     path, sampleRate: h.sampleRate, channelCount: h.channelCount, bitsPerSample: h.bitsPerSample,
     format: h.format, frames: h.frames,
     get nonFinite() { return nonFinite; },
     concealed: 0, // WAV has no checksums: corruption cannot be detected, only structural faults
     notes: h.notes,
     async read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null> {
-      if (closed) throw new Error(`${path}: read after close`);
-      const n = Math.min(Math.max(0, Math.floor(maxFrames)), h.frames - frame);
+      const n = frames(maxFrames);
       if (n <= 0) return null;
       if (into) checkInto(into, h.channelCount, n, path);
       const bytes = n * h.blockAlign;
       if (buf.length < bytes) buf = new Uint8Array(bytes);
-      const pos = h.dataOffset + frame * h.blockAlign;
-      let got = 0;
-      while (got < bytes) {
-        const { bytesRead } = await fh.read(buf, got, bytes - got, pos + got);
-        if (bytesRead <= 0) break;
-        got += bytesRead;
-      }
-      if (got < bytes) throw new AudioFormatError(path, `file shrank while reading (at byte ${pos + got})`);
+      await readBytes(buf, n);
       const out = into ? viewsOf(into, h.channelCount, n) : makeChannels(h.channelCount, n);
       nonFinite += decodeWavFrames(h, buf, 0, n, out, 0);
       frame += n;
       return out;
+    },
+    async readShared(maxFrames: number): Promise<Float32Array[] | null> {
+      const n = frames(maxFrames);
+      if (n <= 0) return null;
+      if (simd && (!block || block.frames < n)) block = Pcm16Block.create(n);
+      if (simd && block) {
+        await readBytes(block.bytes, n);
+        frame += n;
+        return [block.convert(n)];
+      }
+      // no SIMD here, or not mono 16-bit: the JS decoder into arrays this stream reuses
+      if (own.length === 0 || own[0].length < n) {
+        own = makeChannels(h.channelCount, n);
+        own.forEach(markRecycled);
+      }
+      return stream.read(n, own);
     },
     async close() {
       if (closed) return;
@@ -384,4 +415,5 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
       await fh.close();
     },
   };
+  return stream;
 }

@@ -114,6 +114,9 @@ export class Code {
   /** a < b ? b : a for operands a, b (pushed in that order): a NaN in b gives a. */
   f32x4Pmax(): this { return this.simd(0xeb); }
   f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
+  /** The low / high four i16 lanes, sign-extended to i32. */
+  i32x4ExtendLowI16x8S(): this { return this.simd(0xa7); }
+  i32x4ExtendHighI16x8S(): this { return this.simd(0xa8); }
   f32x4ExtractLane(lane: number): this { return this.simd(0x1f, lane); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }

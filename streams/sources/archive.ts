@@ -185,7 +185,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           }
           let data: Float32Array[] | null;
           try {
-            data = await s.read(readFrames, recycle ? readInto(s.channelCount, readFrames) : undefined);
+            data = !recycle ? await s.read(readFrames) : s.readShared ? await s.readShared(readFrames) : await s.read(readFrames, readInto(s.channelCount, readFrames));
           } catch (e) {
             // Corrupt audio mid-file: keep what played, report, go on with the next file.
             if (!(e instanceof AudioFormatError)) throw e;
