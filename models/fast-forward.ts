@@ -5,115 +5,24 @@
 // any layout this does not recognise) keep model.apply. The folding (foldTcn) is shared with the
 // ONNX exporter (onnx/export.ts), so both backends compute from the same numbers.
 import * as tf from '@tensorflow/tfjs';
+import { foldLayers, type FoldedTcn, type InputNorm, type LayerView } from './fold.ts';
+
+export type { FoldedConv, FoldedDense, FoldedTcn, InputNorm, LayerView } from './fold.ts';
 
 export type Forward = (x: tf.Tensor3D) => tf.Tensor2D;
 
-interface BnParams { scale: Float32Array; shift: Float32Array }
-
-function bnParams(layer: tf.layers.Layer): BnParams {
-  const cfg = layer.getConfig() as { epsilon?: number; center?: boolean; scale?: boolean };
-  const ws = layer.getWeights().map((w) => w.dataSync() as Float32Array);
-  // order: gamma (if scale), beta (if center), moving mean, moving variance
-  let i = 0;
-  const gamma = cfg.scale === false ? null : ws[i++];
-  const beta = cfg.center === false ? null : ws[i++];
-  const mean = ws[i++], variance = ws[i++];
-  const eps = cfg.epsilon ?? 1e-3;
-  const scale = new Float32Array(mean.length), shift = new Float32Array(mean.length);
-  for (let c = 0; c < mean.length; c++) {
-    scale[c] = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + eps);
-    shift[c] = (beta ? beta[c] : 0) - mean[c] * scale[c];
-  }
-  return { scale, shift };
+/** A tfjs model's layers as fold.ts reads them. */
+export function layerViews(model: tf.LayersModel): LayerView[] {
+  return model.layers.map((l) => ({
+    className: l.getClassName(),
+    config: l.getConfig() as Record<string, unknown>,
+    weights: l.getWeights().map((w) => ({ data: w.dataSync() as Float32Array, shape: w.shape })),
+  }));
 }
 
-/** Per-coefficient standardisation of the raw features, (x − mean) / std, as trained with. */
-export interface InputNorm { readonly mean: readonly number[]; readonly std: readonly number[] }
-
-/** One Conv1D stage with its batch-norm folded in; ReLU follows, then max-pool 2/2 'same' if `pool`. */
-export interface FoldedConv {
-  /** tfjs kernel layout [k, in, out], row-major. */
-  readonly weights: Float32Array;
-  readonly shape: readonly [k: number, inChannels: number, outChannels: number];
-  readonly bias: Float32Array;
-  readonly stride: number;
-  readonly pool: boolean;
-}
-
-/** A dense layer: weights [in, out] row-major, y = x·W + b. */
-export interface FoldedDense { readonly weights: Float32Array; readonly shape: readonly [inputs: number, units: number]; readonly bias: Float32Array }
-
-/**
- * A tcn/tcn_cmn model as plain arrays: optional time-mean subtraction, the per-coefficient input
- * affine x·inScale + inShift (input batch-norm, with the standardisation folded in when given),
- * 'same'-padded conv stages, [mean ‖ max] over time, Dense ReLU, Dense softmax.
- */
-export interface FoldedTcn {
-  readonly cmn: boolean;
-  readonly inScale: Float32Array;
-  readonly inShift: Float32Array;
-  readonly stages: readonly FoldedConv[];
-  readonly hidden: FoldedDense;
-  readonly output: FoldedDense;
-}
-
-const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
-
-/**
- * The folded parameters of a tcn/tcn_cmn model, or null when the layout is not the expected one.
- * With `norm`, the result takes raw features: the standardisation is folded into the input
- * batch-norm (both are per-coefficient affine maps), so no pass over the batch is spent on it.
- */
+/** The folded parameters of a tcn/tcn_cmn model, or null when the layout is not the expected one (see fold.ts). */
 export function foldTcn(model: tf.LayersModel, norm?: InputNorm): FoldedTcn | null {
-  const layers = model.layers.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.getClassName()));
-  const names = layers.map((l) => l.getClassName());
-  let i = 0;
-  const cmn = names[i] === 'TimeMeanNormalization';
-  if (cmn) i++;
-  if (names[i] !== 'BatchNormalization') return null;
-  const inBn = bnParams(layers[i++]);
-  if (norm) {
-    // BN(((x − m)/s)) = a·(x − m)/s + b. Under time-mean normalisation the mean m cancels
-    // (x − m − mean_t(x − m) = x − mean_t(x)), so only the 1/s scale remains.
-    for (let c = 0; c < inBn.scale.length; c++) {
-      const a = inBn.scale[c] / norm.std[c];
-      if (!cmn) inBn.shift[c] -= a * norm.mean[c];
-      inBn.scale[c] = a;
-    }
-  }
-  const stages: FoldedConv[] = [];
-  while (names[i] === 'Conv1D') {
-    const conv = layers[i];
-    const cc = conv.getConfig() as { strides: number | number[]; padding: string; useBias: boolean; activation: string; dilationRate?: number | number[] };
-    const dil = cc.dilationRate === undefined ? 1 : first(cc.dilationRate);
-    if (cc.padding !== 'same' || cc.activation !== 'linear' || dil !== 1 || names[i + 1] !== 'BatchNormalization' || names[i + 2] !== 'Activation') return null;
-    if ((layers[i + 2].getConfig() as { activation: string }).activation !== 'relu') return null;
-    const [kernel, b0] = conv.getWeights().map((w) => w.dataSync() as Float32Array);
-    const [k, cin, out] = conv.getWeights()[0].shape as [number, number, number];
-    const bn = bnParams(layers[i + 1]);
-    const weights = new Float32Array(kernel.length);
-    for (let q = 0; q < kernel.length; q++) weights[q] = kernel[q] * bn.scale[q % out];
-    const bias = new Float32Array(out);
-    for (let c = 0; c < out; c++) bias[c] = (cc.useBias && b0 ? b0[c] * bn.scale[c] : 0) + bn.shift[c];
-    i += 3;
-    const pool = names[i] === 'MaxPooling1D';
-    if (pool) {
-      const pc = layers[i].getConfig() as { poolSize: number | number[]; strides: number | number[]; padding: string };
-      if (first(pc.poolSize) !== 2 || first(pc.strides) !== 2 || pc.padding !== 'same') return null;
-      i++;
-    }
-    stages.push({ weights, shape: [k, cin, out], bias, stride: first(cc.strides), pool });
-  }
-  if (stages.length === 0 || names.slice(i).join(',') !== 'GlobalAveragePooling1D,GlobalMaxPooling1D,Concatenate,Dense,Dense') return null;
-  const [d1, d2] = [layers[i + 3], layers[i + 4]];
-  if ((d1.getConfig() as { activation: string }).activation !== 'relu' || (d2.getConfig() as { activation: string }).activation !== 'softmax') return null;
-  const dense = (l: tf.layers.Layer): FoldedDense => {
-    const [w, b] = l.getWeights();
-    const [inputs, units] = w.shape as [number, number];
-    // copies: the arrays outlive the model (it may be disposed once folded)
-    return { weights: Float32Array.from(w.dataSync() as Float32Array), shape: [inputs, units], bias: Float32Array.from(b.dataSync() as Float32Array) };
-  };
-  return { cmn, inScale: inBn.scale, inShift: inBn.shift, stages, hidden: dense(d1), output: dense(d2) };
+  return foldLayers(layerViews(model), norm);
 }
 
 /** The fused tfjs forward pass over folded parameters; its tensors are freed by `dispose`. */

@@ -4,23 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureConfig } from '../streams/types.ts';
+import { readJson, type ClassifierMeta } from './model-folder.ts';
 // Registers the custom layers (TimeMeanNormalization) so saved models using them load.
 import './architectures.ts';
 
-export interface ClassifierMeta {
-  readonly name: string;
-  readonly arch: string;
-  /** Below this top probability a prediction is 'unknown'. */
-  readonly threshold: number;
-  /** Per-coefficient mean and std of the training features (length nMfcc). */
-  readonly norm: { readonly mean: number[]; readonly std: number[] };
-  readonly params: number;
-  readonly trainedAt: string;
-  readonly command: string;
-  readonly seed: number;
-  /** The training features went through the noise gate (absent in older folders = no). */
-  readonly noiseGate?: boolean;
-}
+export type { ClassifierMeta } from './model-folder.ts';
 
 export interface SavedModel {
   readonly model: tf.LayersModel;
@@ -56,15 +44,6 @@ export async function saveClassifier(dir: string, s: SavedModel): Promise<void> 
   writeFileSync(join(dir, 'labels.json'), JSON.stringify(s.labels, null, 1) + '\n');
   writeFileSync(join(dir, 'feature-config.json'), JSON.stringify(s.featureConfig, null, 2) + '\n');
   writeFileSync(join(dir, 'classifier.json'), JSON.stringify(s.meta, null, 2) + '\n');
-}
-
-function readJson<T>(path: string): T {
-  if (!existsSync(path)) throw new Error(`model folder: ${path} is missing`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (err) {
-    throw new Error(`model folder: ${path} is not valid JSON (${(err as Error).message})`);
-  }
 }
 
 export async function loadSaved(dir: string): Promise<SavedModel> {

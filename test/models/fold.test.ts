@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { foldLayers, type FoldedTcn } from '../../models/fold.ts';
+import { foldTcn } from '../../models/fast-forward.ts';
+import { loadSaved } from '../../models/model-io.ts';
+import { readSavedLayers } from '../../models/model-folder.ts';
+import { projectRoot } from '../../models/paths.ts';
+import { useWasmBackend } from '../../models/wasm-backend.ts';
+
+/** Every module classifier.ts loads statically (relative imports, not `import type`, not import()). */
+function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+  const files = new Set<string>(), packages = new Set<string>();
+  const visit = (file: string): void => {
+    if (files.has(file)) return;
+    files.add(file);
+    const src = readFileSync(file, 'utf8');
+    for (const m of src.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
+      const spec = m[1];
+      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return { files, packages };
+}
+
+describe('fold without tfjs', () => {
+  it('classifier.ts loads no tfjs module statically (onnxruntime stations never load it)', () => {
+    const g = staticGraph(join(projectRoot, 'models', 'classifier.ts'));
+    expect(g.files.size).toBeGreaterThan(5); // the walk follows imports
+    expect([...g.files].some((f) => f.endsWith('model-folder.ts'))).toBe(true);
+    expect([...g.packages].filter((p) => p.startsWith('@tensorflow/'))).toEqual([]);
+    // and the walker does see tfjs where it is imported
+    expect([...staticGraph(join(projectRoot, 'models', 'classifier-tfjs.ts')).packages]).toContain('@tensorflow/tfjs');
+  });
+
+  for (const name of ['hydromon-tcn', 'hydromon-tcn-16k']) {
+    it(`${name}: the folder read without tfjs folds to exactly what the tfjs model folds to`, async () => {
+      await useWasmBackend();
+      const dir = join(projectRoot, 'models', name);
+      const s = await loadSaved(dir);
+      const viaTf = foldTcn(s.model, s.meta.norm);
+      s.model.dispose();
+      const layers = readSavedLayers(dir);
+      expect(layers).not.toBeNull();
+      const raw = foldLayers(layers!, s.meta.norm);
+      expect(viaTf).not.toBeNull();
+      expect(raw).not.toBeNull();
+      const flat = (p: FoldedTcn): number[] => [
+        ...p.inScale, ...p.inShift, ...p.stages.flatMap((st) => [...st.weights, ...st.bias, st.stride, +st.pool, ...st.shape]),
+        ...p.hidden.weights, ...p.hidden.bias, ...p.output.weights, ...p.output.bias, +p.cmn,
+      ];
+      const a = flat(viaTf!), b = flat(raw!);
+      expect(b.length).toBe(a.length);
+      let same = 0;
+      for (let i = 0; i < a.length; i++) if (Object.is(a[i], b[i])) same++;
+      expect(same).toBe(a.length);
+    });
+  }
+
+  it('a layout it does not recognise folds to null, and odd weights make the reader decline', () => {
+    const conv = { className: 'Conv1D', config: { strides: [1], padding: 'valid', useBias: false, activation: 'linear' }, weights: [{ data: new Float32Array(6), shape: [1, 2, 3] }] };
+    const bn = (n: number) => ({ className: 'BatchNormalization', config: {}, weights: [n, n, n, n].map((k) => ({ data: new Float32Array(k).fill(1), shape: [k] })) });
+    expect(foldLayers([bn(2), conv, bn(3), { className: 'Activation', config: { activation: 'relu' }, weights: [] }])).toBeNull(); // 'valid' padding
+    expect(foldLayers([{ className: 'Dense', config: {}, weights: [] }])).toBeNull();
+  });
+});
