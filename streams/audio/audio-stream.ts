@@ -1,5 +1,6 @@
 // What every audio reader offers: the whole file at once (AudioData) or block by block
 // (AudioStream), so replay of an hour-long file never holds more than one block in memory.
+import type { Pcm16Block } from './pcm16-block.ts';
 
 /** A whole decoded file. Samples are nominally in [-1, 1]; integer PCM is divided by 2^(bits−1). */
 export interface AudioData {
@@ -37,11 +38,11 @@ export interface AudioStream extends AudioInfo {
    */
   read(maxFrames: number, into?: readonly Float32Array[]): Promise<Float32Array[] | null>;
   /**
-   * Optional, where it saves work (mono 16-bit WAV, decoded by WebAssembly SIMD): as `read`, but
-   * into the stream's own memory, so the views returned are valid only until the next read
-   * (marked recycled, see recycled.ts) — for callers that would pass `into` anyway.
+   * Present where the file is mono 16-bit PCM (WAV): as `read`, but the bytes are read into
+   * `block`'s WebAssembly memory and decoded there by SIMD (pcm16-block.ts); the result is a view
+   * of block.samples (recycled: valid until the block's next use). `block` must hold maxFrames.
    */
-  readShared?(maxFrames: number): Promise<Float32Array[] | null>;
+  readPcm16?(maxFrames: number, block: Pcm16Block): Promise<Float32Array[] | null>;
   /** NaN/Inf samples replaced by 0 so far. */
   readonly nonFinite: number;
   /** Samples per channel of corrupt FLAC frames replaced by silence so far (with `conceal`). */

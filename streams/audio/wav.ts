@@ -7,8 +7,7 @@ import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { bufferSource, fdSource, openFileWith, type ByteSource } from './byte-source.ts';
 import { checkInto, viewsOf } from './read-into.ts';
-import { Pcm16Block } from './pcm16-block.ts';
-import { markRecycled } from './recycled.ts';
+import type { Pcm16Block } from './pcm16-block.ts';
 
 export { bufferSource, type ByteSource };
 
@@ -371,10 +370,7 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
     }
     if (got < bytes) throw new AudioFormatError(path, `file shrank while reading (at byte ${pos + got})`);
   };
-  // Mono 16-bit PCM: read into a SIMD block's own memory and decode there (pcm16-block.ts).
-  const simd = h.encoding === 'pcm' && h.containerBytes === 2 && h.channelCount === 1 && h.blockAlign === 2;
-  let block: Pcm16Block | null = null;
-  let own: Float32Array[] = [];
+  const mono16 = h.encoding === 'pcm' && h.containerBytes === 2 && h.channelCount === 1 && h.blockAlign === 2;
   const stream: AudioStream = {
     path, sampleRate: h.sampleRate, channelCount: h.channelCount, bitsPerSample: h.bitsPerSample,
     format: h.format, frames: h.frames,
@@ -393,22 +389,16 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
       frame += n;
       return out;
     },
-    async readShared(maxFrames: number): Promise<Float32Array[] | null> {
-      const n = frames(maxFrames);
-      if (n <= 0) return null;
-      if (simd && (!block || block.frames < n)) block = Pcm16Block.create(n);
-      if (simd && block) {
+    ...(mono16 ? {
+      async readPcm16(maxFrames: number, block: Pcm16Block): Promise<Float32Array[] | null> {
+        const n = frames(maxFrames);
+        if (n <= 0) return null;
+        if (block.frames < n) throw new RangeError(`${path}: read of ${n} frames into a block of ${block.frames}`);
         await readBytes(block.bytes, n);
         frame += n;
         return [block.convert(n)];
-      }
-      // no SIMD here, or not mono 16-bit: the JS decoder into arrays this stream reuses
-      if (own.length === 0 || own[0].length < n) {
-        own = makeChannels(h.channelCount, n);
-        own.forEach(markRecycled);
-      }
-      return stream.read(n, own);
-    },
+      },
+    } : {}),
     async close() {
       if (closed) return;
       closed = true;

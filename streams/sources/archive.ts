@@ -41,6 +41,7 @@ import { openAudioStream } from '../audio/read.ts';
 import { AudioFormatError } from '../audio/errors.ts';
 import { downmix } from '../audio/downmix.ts';
 import { markRecycled } from '../audio/recycled.ts';
+import { Pcm16Block } from '../audio/pcm16-block.ts';
 import type { AudioStream } from '../audio/audio-stream.ts';
 import { listArchive, type ArchiveFile } from '../audio/archive-files.ts';
 import { PaceClock, validateSpeed, type ReplaySpeed } from '../operators/pace.ts';
@@ -145,6 +146,13 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       for (let c = 0; c < channels; c++) if (!pool[c] || pool[c].length < frames) pool[c] = recycled(frames);
       return pool;
     };
+    // Mono 16-bit WAV decodes in WebAssembly memory of its own (pcm16-block.ts): one block per
+    // subscription, like the pool above. Null where SIMD is unavailable (then the pool is used).
+    let pcm: Pcm16Block | null | undefined;
+    const pcmBlock = (frames: number): Pcm16Block | null => {
+      if (pcm === undefined || (pcm !== null && pcm.frames < frames)) pcm = Pcm16Block.create(frames);
+      return pcm;
+    };
     const mixInto = (frames: number): Float32Array => {
       if (!mixBuf || mixBuf.length < frames) mixBuf = recycled(frames);
       return mixBuf;
@@ -185,7 +193,8 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
           }
           let data: Float32Array[] | null;
           try {
-            data = !recycle ? await s.read(readFrames) : s.readShared ? await s.readShared(readFrames) : await s.read(readFrames, readInto(s.channelCount, readFrames));
+            const block = recycle && s.readPcm16 ? pcmBlock(readFrames) : null;
+            data = block && s.readPcm16 ? await s.readPcm16(readFrames, block) : await s.read(readFrames, recycle ? readInto(s.channelCount, readFrames) : undefined);
           } catch (e) {
             // Corrupt audio mid-file: keep what played, report, go on with the next file.
             if (!(e instanceof AudioFormatError)) throw e;

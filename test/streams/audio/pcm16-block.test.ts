@@ -36,24 +36,26 @@ describe('Pcm16Block', () => {
   });
 });
 
-describe('wav readShared', () => {
+describe('wav readPcm16', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hm-pcm16-'));
   const sig = new Float32Array(48_013).map((_, i) => Math.sin(i / 9) * 0.7 + (i % 5) * 0.01);
 
-  it('mono 16-bit: the same samples as read(), block by block, in recycled memory', async () => {
+  it('mono 16-bit: the same samples as read(), block by block, in the block (recycled)', async () => {
     const path = join(dir, 'm16.wav');
     writeWav(path, sig, 48_000, 'pcm16');
     const a = await openWavStream(path);
     const b = await openWavStream(path);
-    expect(typeof b.readShared).toBe('function');
+    expect(typeof b.readPcm16).toBe('function');
+    const block = Pcm16Block.create(10_000)!;
     let total = 0;
     for (;;) {
       const x = await a.read(10_000);
-      const y = await b.readShared!(10_000);
+      const y = await b.readPcm16!(10_000, block);
       if (!x || !y) {
         expect(x).toBe(y);
         break;
       }
+      expect(y[0].buffer).toBe(block.samples.buffer);
       expect(isRecycled(y[0])).toBe(true);
       expect(Array.from(y[0])).toEqual(Array.from(x[0]));
       total += y[0].length;
@@ -63,17 +65,21 @@ describe('wav readShared', () => {
     await b.close();
   });
 
-  it('other formats fall back to the JS decoder, still recycled', async () => {
-    const path = join(dir, 'f32.wav');
-    writeWav(path, sig, 48_000, 'float32');
-    const a = await openWavStream(path);
-    const b = await openWavStream(path);
-    const x = await a.read(5000);
-    const y = await b.readShared!(5000);
-    expect(isRecycled(y![0])).toBe(true);
-    expect(Array.from(y![0])).toEqual(Array.from(x![0]));
-    await a.close();
-    await b.close();
+  it('offered only for mono 16-bit, and a block too small is refused', async () => {
+    const f32 = join(dir, 'f32.wav');
+    writeWav(f32, sig, 48_000, 'float32');
+    const stereo = join(dir, 'st.wav');
+    writeWav(stereo, [sig, sig], 48_000, 'pcm16');
+    for (const p of [f32, stereo]) {
+      const s = await openWavStream(p);
+      expect(s.readPcm16).toBeUndefined();
+      await s.close();
+    }
+    const m = join(dir, 'm.wav');
+    writeWav(m, sig, 48_000, 'pcm16');
+    const s = await openWavStream(m);
+    await expect(s.readPcm16!(2000, Pcm16Block.create(1000)!)).rejects.toThrow(/read of 2000 frames into a block of 1000/);
+    await s.close();
   });
 
   it('a file that shrinks under the reader is a clear error', async () => {
@@ -81,7 +87,7 @@ describe('wav readShared', () => {
     writeWav(path, sig, 48_000, 'pcm16');
     const s = await openWavStream(path);
     writeFileSync(path, new Uint8Array(100)); // truncated after the header was parsed
-    await expect(s.readShared!(1000)).rejects.toThrow(/file shrank while reading/);
+    await expect(s.readPcm16!(1000, Pcm16Block.create(1000)!)).rejects.toThrow(/file shrank while reading/);
     await s.close();
     rmSync(dir, { recursive: true, force: true });
   });
