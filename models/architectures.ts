@@ -5,8 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 
 // Dropout layers take no seed: a seeded tfjs dropout draws the same mask on every batch. Training
 // makes the run reproducible by seeding the random source instead (see train.ts).
-export type ArchName = 'seed-cnn' | 'dense-baseline' | 'tcn' | 'tcn-cmn' | 'tcn-cmn-lite' | 'tcn-cmn-slim';
-export const ARCH_NAMES: readonly ArchName[] = ['seed-cnn', 'dense-baseline', 'tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim'];
+export { ARCH_NAMES, isArchName, type ArchName } from './arch-names.ts';
+import type { ArchName } from './arch-names.ts';
 
 /** One temporal conv stage: filters, kernel size, stride, max-pool by 2 after it. */
 interface Stage { readonly filters: number; readonly k: number; readonly stride: number; readonly pool: boolean }
@@ -126,6 +126,3 @@ export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
   }
 }
 
-export function isArchName(s: string): s is ArchName {
-  return (ARCH_NAMES as readonly string[]).includes(s);
-}
