@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { staticImports } from '../helpers/import-graph.ts';
 import { foldLayers, type FoldedTcn } from '../../models/fold.ts';
 import { foldTcn } from '../../models/fast-forward.ts';
 import { loadSaved } from '../../models/model-io.ts';
@@ -8,31 +8,14 @@ import { readSavedLayers } from '../../models/model-folder.ts';
 import { projectRoot } from '../../models/paths.ts';
 import { useWasmBackend } from '../../models/wasm-backend.ts';
 
-/** Every module classifier.ts loads statically (relative imports, not `import type`, not import()). */
-function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
-  const files = new Set<string>(), packages = new Set<string>();
-  const visit = (file: string): void => {
-    if (files.has(file)) return;
-    files.add(file);
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm)) {
-      const spec = m[1];
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
-      else packages.add(spec);
-    }
-  };
-  visit(entry);
-  return { files, packages };
-}
-
 describe('fold without tfjs', () => {
   it('classifier.ts loads no tfjs module statically (onnxruntime stations never load it)', () => {
-    const g = staticGraph(join(projectRoot, 'models', 'classifier.ts'));
+    const g = staticImports(join(projectRoot, 'models', 'classifier.ts'));
     expect(g.files.size).toBeGreaterThan(5); // the walk follows imports
     expect([...g.files].some((f) => f.endsWith('model-folder.ts'))).toBe(true);
-    expect([...g.packages].filter((p) => p.startsWith('@tensorflow/'))).toEqual([]);
+    expect([...g.packages.keys()].filter((p) => p.startsWith('@tensorflow/'))).toEqual([]);
     // and the walker does see tfjs where it is imported
-    expect([...staticGraph(join(projectRoot, 'models', 'classifier-tfjs.ts')).packages]).toContain('@tensorflow/tfjs');
+    expect([...staticImports(join(projectRoot, 'models', 'classifier-tfjs.ts')).packages.keys()]).toContain('@tensorflow/tfjs');
   });
 
   for (const name of ['hydromon-tcn', 'hydromon-tcn-16k']) {

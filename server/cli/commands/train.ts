@@ -3,9 +3,8 @@
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { resolve } from 'node:path';
-import { ARCH_NAMES, isArchName } from '../../../models/architectures.ts';
+import { ARCH_NAMES, isArchName } from '../../../models/arch-names.ts';
 import { DEFAULT_ANALYSIS_RATE, featureConfigAt } from '../../../models/feature-config.ts';
-import { trainAndWrite } from '../../../models/train-run.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -76,6 +75,8 @@ export function register(program: Command): void {
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
       let barEpoch = 0;
       const log = (m: string): void => { if (barEpoch > 0) bar.stop(); barEpoch = 0; process.stderr.write(`${m}\n`); };
+      // on demand: the trainer brings tfjs, which `run` and `replay` (same CLI process) never need
+      const { trainAndWrite } = await import('../../../models/train-run.ts');
       const summary = await trainAndWrite({
         manifests: opts.manifest.map((m) => resolve(m)),
         annotated: opts.annotations.map((t) => ({ table: resolve(t), species: opts.annotatedSpecies })),
