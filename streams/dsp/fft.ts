@@ -292,8 +292,64 @@ export function createPolyConvolver(kernels: readonly (readonly Float32Array[])[
   const copy = stridedCopyModule();
   if (!copy) return null;
   const { stride } = new WebAssembly.Instance(copy, { env: { memory: wasm.core.memory } }).exports as unknown as { stride: StridedCopy };
-  return new PffftPolyConvolver(kernels, n, wasm.mod, stride);
+  const simd = simdCopyModule();
+  const lanes = simd ? (new WebAssembly.Instance(simd, { env: { memory: wasm.core.memory } }).exports as unknown as LaneCopies) : null;
+  return new PffftPolyConvolver(kernels, n, wasm.mod, stride, lanes);
 }
+
+/**
+ * The two strided copies of the 48 kHz → 32 kHz path (M = 3, L = 2) four lanes at a time, by
+ * shuffles: the scalar copies had cost ~4 % of a whole replay. deint3: d_s[k] = src[3k + s] for
+ * k < 4·count4; weave2: dst[2k] = a[k], dst[2k + 1] = b[k] for k < 4·count4.
+ */
+interface LaneCopies {
+  deint3(src: number, d0: number, d1: number, d2: number, count4: number): void;
+  weave2(a: number, b: number, dst: number, count4: number): void;
+}
+
+/** Byte lanes of i8x16.shuffle for float lanes `f` (0–3: first operand, 4–7: second). */
+const floatLanes = (f: readonly number[]): number[] => f.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
+
+/** The SIMD copy module's bytes (exported for tests: it must validate). */
+export function laneCopyBinary(): Uint8Array<ArrayBuffer> {
+  const b = new ModuleBuilder(1);
+  const i32 = 'i32' as const;
+  b.func('deint3', { params: [i32, i32, i32, i32, i32], results: [] }, (c) => {
+    const [src, d0, d1, d2, count] = [0, 1, 2, 3, 4];
+    const k = c.local('i32');
+    const A = c.local('v128'), B = c.local('v128'), C = c.local('v128');
+    c.forRange(k, () => c.i32(0), count, 1, () => {
+      c.get(src).v128Load(0).set(A);
+      c.get(src).v128Load(16).set(B);
+      c.get(src).v128Load(32).set(C);
+      // stream 0: A0 A3 B2 C1; stream 1: A1 B0 B3 C2; stream 2: A2 B1 C0 C3
+      c.get(d0).get(A).get(B).i8x16Shuffle(floatLanes([0, 3, 6, 7])).get(C).i8x16Shuffle(floatLanes([0, 1, 2, 5])).v128Store(0);
+      c.get(d1).get(A).get(B).i8x16Shuffle(floatLanes([1, 4, 7, 7])).get(C).i8x16Shuffle(floatLanes([0, 1, 2, 6])).v128Store(0);
+      c.get(d2).get(A).get(B).i8x16Shuffle(floatLanes([2, 5, 0, 0])).get(C).i8x16Shuffle(floatLanes([0, 1, 4, 7])).v128Store(0);
+      c.get(src).i32(48).i32Add().set(src);
+      c.get(d0).i32(16).i32Add().set(d0);
+      c.get(d1).i32(16).i32Add().set(d1);
+      c.get(d2).i32(16).i32Add().set(d2);
+    });
+  });
+  b.func('weave2', { params: [i32, i32, i32, i32], results: [] }, (c) => {
+    const [a, bb, dst, count] = [0, 1, 2, 3];
+    const k = c.local('i32');
+    const X = c.local('v128'), Y = c.local('v128');
+    c.forRange(k, () => c.i32(0), count, 1, () => {
+      c.get(a).v128Load(0).set(X);
+      c.get(bb).v128Load(0).set(Y);
+      c.get(dst).get(X).get(Y).i8x16Shuffle(floatLanes([0, 4, 1, 5])).v128Store(0);
+      c.get(dst).get(X).get(Y).i8x16Shuffle(floatLanes([2, 6, 3, 7])).v128Store(16);
+      c.get(a).i32(16).i32Add().set(a);
+      c.get(bb).i32(16).i32Add().set(bb);
+      c.get(dst).i32(32).i32Add().set(dst);
+    });
+  });
+  return b.encode();
+}
+
+const simdCopyModule = compiledOnce(laneCopyBinary);
 
 /** stride(src, srcStepBytes, dst, dstStepBytes, count): dst[k·dstStep] = src[k·srcStep], float32, k < count. */
 type StridedCopy = (src: number, srcStep: number, dst: number, dstStep: number, count: number) => void;
@@ -321,6 +377,8 @@ class PffftPolyConvolver implements PolyConvolver {
     private readonly mod: PffftModule,
     /** Strided copies in WASM: a strided JS loop over the WASM heap cost ~2 ns a sample, more than the transforms. */
     private readonly stride: StridedCopy,
+    /** The same four lanes at a time, for M = 3 and L = 2 (null without SIMD). */
+    private readonly lanes: LaneCopies | null = null,
   ) {
     this.outputs = kernels.length;
     this.streams = kernels[0].length;
@@ -329,7 +387,7 @@ class PffftPolyConvolver implements PolyConvolver {
     if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
     const flat = kernels.flat();
     const M = this.streams, L = this.outputs;
-    const ptrs = [mod._pffft_aligned_malloc(flat.length * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc(L * n * 4), mod._pffft_aligned_malloc(L * n * 4), mod._pffft_aligned_malloc(n * 4)];
+    const ptrs = [mod._pffft_aligned_malloc(flat.length * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc(M * n * 4), mod._pffft_aligned_malloc((L * n + 4) * 4), mod._pffft_aligned_malloc((L * n + 8) * 4), mod._pffft_aligned_malloc(n * 4)];
     if (ptrs.some((p) => !p)) throw new Error('pffft: out of WASM memory');
     const [kBase, raw, inBase, accBase, out, work] = ptrs;
     this.kPtrs = flat.map((_, k) => kBase + k * n * 4);
@@ -354,18 +412,24 @@ class PffftPolyConvolver implements PolyConvolver {
     const K = this.kernelLength;
     const S = n - K + 1;
     mod.HEAPF32.set(x.subarray(offset, offset + M * n), this.rawPtr >> 2);
+    const lanes = this.lanes;
+    const deint = lanes !== null && M === 3 && n % 4 === 0;
+    if (deint) lanes.deint3(this.rawPtr, this.inPtrs[0], this.inPtrs[1], this.inPtrs[2], n >> 2);
     for (let s = 0; s < M; s++) {
       const p = this.inPtrs[s];
-      stride(this.rawPtr + 4 * s, 4 * M, p, 4, n);
+      if (!deint) stride(this.rawPtr + 4 * s, 4 * M, p, 4, n);
       mod._pffft_transform(setup, p, p, workPtr, 0);
     }
+    // weave2 writes whole vectors: up to 3 outputs per phase past S, inside out's L·n floats when K ≥ 4
+    const weave = lanes !== null && L === 2 && K >= 4;
     for (let q = 0; q < L; q++) {
       const acc = this.accPtrs[q];
       mod.HEAPF32.fill(0, acc >> 2, (acc >> 2) + n);
       for (let s = 0; s < M; s++) mod._pffft_zconvolve_accumulate(setup, this.inPtrs[s], this.kPtrs[q * M + s], acc, 1 / n);
       mod._pffft_transform(setup, acc, acc, workPtr, 1);
-      stride(acc + 4 * (K - 1), 4, this.outPtr + 4 * q, 4 * L, S);
+      if (!weave) stride(acc + 4 * (K - 1), 4, this.outPtr + 4 * q, 4 * L, S);
     }
+    if (weave) lanes.weave2(this.accPtrs[0] + 4 * (K - 1), this.accPtrs[1] + 4 * (K - 1), this.outPtr, (S + 3) >> 2);
     const o = this.outPtr >> 2;
     out.set(mod.HEAPF32.subarray(o, o + S * L));
   }

@@ -1,7 +1,7 @@
 // The WASM SIMD direct polyphase sum: a valid module, exact on a hand-made table, and chunk-size
 // independent (its agreement with the JS sum is in resample.test.ts, beside the FFT path's).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initDsp } from '../../../streams/dsp/fft.ts';
+import { initDsp, laneCopyBinary } from '../../../streams/dsp/fft.ts';
 import { polyKernelBinary, WasmPolyKernel } from '../../../streams/dsp/poly-kernel.ts';
 import { resample, Resampler } from '../../../streams/dsp/resample.ts';
 import { noise } from './signals.ts';
@@ -56,5 +56,11 @@ describe('WASM polyphase kernel', () => {
     let o = 0;
     for (const p of parts) { cat.set(p, o); o += p.length; }
     expect(Array.from(cat)).toEqual(Array.from(w));
+  });
+});
+
+describe('SIMD lane copies of the polyphase FFT path', () => {
+  it('the module validates here (48 kHz → 32 kHz and → 16 kHz use it; resample.test.ts checks their outputs)', () => {
+    expect(WebAssembly.validate(laneCopyBinary())).toBe(true);
   });
 });
