@@ -120,9 +120,11 @@ export async function loadTeachers(dirs: readonly string[], want: { readonly see
 
 /**
  * Distilled targets [n, k] for a training batch xs [n, T, nMfcc] standardised with `norm`, and its
- * hard targets ys [n, k]. Inputs are left as they are (the caller disposes them).
+ * hard targets ys [n, k]; `agreement` is the share of examples whose teacher-mean top class is the
+ * hard target's (a check that the teachers read the view right). Inputs are left as they are (the
+ * caller disposes them).
  */
-export function distilledTargetTensor(xs: tf.Tensor, ys: tf.Tensor, norm: { readonly mean: readonly number[]; readonly std: readonly number[] }, teachers: readonly Teacher[], o: DistillOptions): tf.Tensor2D {
+export function distilledTargetTensor(xs: tf.Tensor, ys: tf.Tensor, norm: { readonly mean: readonly number[]; readonly std: readonly number[] }, teachers: readonly Teacher[], o: DistillOptions): { targets: tf.Tensor2D; agreement: number } {
   const [n, frames, m] = xs.shape;
   const k = ys.shape[1] ?? 0;
   if (ys.shape[0] !== n || frames === undefined || m === undefined) throw new Error(`distillation: inputs ${xs.shape.join('×')}, targets ${ys.shape.join('×')}`);
@@ -142,5 +144,9 @@ export function distilledTargetTensor(xs: tf.Tensor, ys: tf.Tensor, norm: { read
       soft.set(p, (b0 + i) * k);
     });
   }
-  return tf.tensor2d(distillTargets(ys.dataSync() as Float32Array, soft, o.alpha), [n, k]);
+  const hard = Float32Array.from(ys.dataSync());
+  const top = (a: Float32Array, i: number): number => { let b = 0; for (let j = 1; j < k; j++) if (a[i * k + j] > a[i * k + b]) b = j; return b; };
+  let agree = 0;
+  for (let i = 0; i < n; i++) if (top(hard, i) === top(soft, i)) agree++;
+  return { targets: tf.tensor2d(distillTargets(hard, soft, o.alpha), [n, k]), agreement: n > 0 ? agree / n : 0 };
 }

@@ -188,7 +188,7 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 }
 
 /** Teachers and how their probabilities enter the targets. */
-interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions }
+interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions; readonly log: (msg: string) => void }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
 async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
@@ -208,9 +208,10 @@ async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tenso
   }
   if (distill) {
     // The teachers see the very view the student trains on (recorder response and mixup applied).
-    const soft = distilledTargetTensor(xs, ys, norm, distill.teachers, distill.options);
+    const { targets, agreement } = distilledTargetTensor(xs, ys, norm, distill.teachers, distill.options);
+    distill.log(`teachers: top class = training label on ${(100 * agreement).toFixed(1)} % of this epoch's views`);
     ys.dispose();
-    ys = soft;
+    ys = targets;
   }
   const batches = Math.ceil(n / bs);
   const h = await model.fit(xs, ys, {
@@ -283,8 +284,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   Math.random = seededRandom(initSeed ^ 0x9e3779b9); // tfjs draws dropout masks and init from Math.random
   try {
     if (distillOptions) checkTeachers(teachers.concat(refitTeachers), labels, cfg);
-    const distill: Distiller | null = distillOptions ? { teachers, options: distillOptions } : null;
-    const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions } : null;
+    const distill: Distiller | null = distillOptions ? { teachers, options: distillOptions, log } : null;
+    const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions, log } : null;
     if (distillOptions) log(`distillation: ${teachers.length} teacher(s)${refitTeachers.length > 0 ? ` (${refitTeachers.length} for the refit)` : ''}, hard-label weight ${distillOptions.alpha}, temperature ${distillOptions.temperature}`);
     const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
     model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });

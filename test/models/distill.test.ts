@@ -72,7 +72,8 @@ describe('distilled target tensor', () => {
     const ys = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
     const t1 = fakeTeacher(() => [0.2, 0.6, 0.2]);
     const t2 = fakeTeacher(() => [0.4, 0.4, 0.2]);
-    const out = distilledTargetTensor(xs, ys, norm, [t1, t2], { alpha: 0.25, temperature: 1 });
+    const { targets: out, agreement } = distilledTargetTensor(xs, ys, norm, [t1, t2], { alpha: 0.25, temperature: 1 });
+    expect(agreement).toBe(0.5); // teacher mean says b: right for the second example only
     expect(out.shape).toEqual([2, 3]);
     // mean teacher [0.3, 0.5, 0.2]; 0.25·hard + 0.75·mean
     close(out.dataSync(), [0.475, 0.375, 0.15, 0.225, 0.625, 0.15]);
