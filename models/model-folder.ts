@@ -69,7 +69,13 @@ export function readSavedLayers(dir: string): LayerView[] | null {
   if (!layers || !groups) return null;
   const specs = groups.flatMap((g) => g.weights);
   if (specs.some((s) => (s.dtype ?? 'float32') !== 'float32' || s.quantization !== undefined)) return null;
-  const bins = groups.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
+  const bins = groups.flatMap((g) => g.paths).map((p) => {
+    try {
+      return readFileSync(join(dir, p));
+    } catch (err) {
+      throw new Error(`model folder ${dir}: cannot read weights file ${p} (${(err as Error).message})`);
+    }
+  });
   const all = Buffer.concat(bins);
   const byLayer = new Map<string, { suffix: string; data: Float32Array; shape: number[] }[]>();
   let off = 0;

@@ -49,3 +49,22 @@ describe('fold without tfjs', () => {
     expect(foldLayers([{ className: 'Dense', config: {}, weights: [] }])).toBeNull();
   });
 });
+
+describe('readSavedLayers: a broken folder is a clear error', () => {
+  it('missing or short weights name the folder and the file', async () => {
+    const { mkdtempSync, cpSync, rmSync, truncateSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'hm-fold-'));
+    try {
+      cpSync(join(projectRoot, 'models', 'hydromon-tcn'), dir, { recursive: true });
+      truncateSync(join(dir, 'weights.bin'), 1000);
+      expect(() => readSavedLayers(dir)).toThrow(/weights\.bin holds 1000 bytes, the manifest needs more/);
+      rmSync(join(dir, 'weights.bin'));
+      expect(() => readSavedLayers(dir)).toThrow(/cannot read weights file weights\.bin/);
+      rmSync(join(dir, 'model.json'));
+      expect(() => readSavedLayers(dir)).toThrow(/model\.json is missing/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
