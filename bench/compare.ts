@@ -9,7 +9,7 @@ import { lastValueFrom, count, type Observable } from 'rxjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeWav } from '../test/helpers/signals.ts';
 import { signal } from './pipeline.ts';
 
@@ -47,32 +47,38 @@ const cpuS = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-const [a, b] = process.argv.slice(2).map((p) => resolve(p));
-if (!a || !b) {
-  process.stderr.write('usage: node --import tsx bench/compare.ts <tree A> <tree B>\n');
-  process.exit(2);
-}
-const S = Number(process.env.COMPARE_S) || 600;
-const N = Number(process.env.COMPARE_N) || 8;
-const SR = 48_000;
-const trees = [await load(a), await load(b)];
-const sig = signal(S);
-const dir = mkdtempSync(join(tmpdir(), 'hm-compare-'));
-const wav = join(dir, 'compare.wav');
-writeWav(wav, sig, SR, 'pcm16');
-try {
-  for (const t of trees) await t.once(wav); // warm-up: JIT and model
-  const x = trees.map(() => [] as number[]);
-  for (let r = 0; r < N; r++) {
-    for (let i = 0; i < trees.length; i++) {
-      const c = cpuS();
-      await trees[i].once(wav);
-      x[i].push(S / (cpuS() - c));
-    }
+// A tool, not one of `npm run bench`'s benches: it runs only as a script (run.ts imports every
+// file of bench/ and finds no run() here).
+async function main(): Promise<void> {
+  const [a, b] = process.argv.slice(2).map((p) => resolve(p));
+  if (!a || !b) {
+    process.stderr.write('usage: node --import tsx bench/compare.ts <tree A> <tree B>\n');
+    process.exit(2);
   }
-  const med = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1];
-  trees.forEach((t, i) => process.stdout.write(`${t.root}: median ${med(x[i]).toFixed(0)}× best ${Math.max(...x[i]).toFixed(0)}× (${x[i].map((v) => v.toFixed(0)).join(' ')})\n`));
-  process.stdout.write(`B / A (medians): ${(med(x[1]) / med(x[0])).toFixed(2)}\n`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  const S = Number(process.env.COMPARE_S) || 600;
+  const N = Number(process.env.COMPARE_N) || 8;
+  const SR = 48_000;
+  const trees = [await load(a), await load(b)];
+  const sig = signal(S);
+  const dir = mkdtempSync(join(tmpdir(), 'hm-compare-'));
+  const wav = join(dir, 'compare.wav');
+  writeWav(wav, sig, SR, 'pcm16');
+  try {
+    for (const t of trees) await t.once(wav); // warm-up: JIT and model
+    const x = trees.map(() => [] as number[]);
+    for (let r = 0; r < N; r++) {
+      for (let i = 0; i < trees.length; i++) {
+        const c = cpuS();
+        await trees[i].once(wav);
+        x[i].push(S / (cpuS() - c));
+      }
+    }
+    const med = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1];
+    trees.forEach((t, i) => process.stdout.write(`${t.root}: median ${med(x[i]).toFixed(0)}× best ${Math.max(...x[i]).toFixed(0)}× (${x[i].map((v) => v.toFixed(0)).join(' ')})\n`));
+    process.stdout.write(`B / A (medians): ${(med(x[1]) / med(x[0])).toFixed(2)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
