@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import { normaliseBatch, packBatch, type Engine } from './batch.ts';
 import { foldedForward, foldTcn, type FoldedTcn } from './fast-forward.ts';
 import { loadSaved, type SavedModel } from './model-io.ts';
-import { featureConfigProblems } from './feature-config.ts';
 import { onnxEngine } from './onnx/engine.ts';
 import { useWasmBackend } from './wasm-backend.ts';
 
@@ -31,7 +30,6 @@ function wasmEngine(folded: FoldedTcn | null, s: SavedModel): Engine {
   };
 }
 
-
 /**
  * Loads `dir` through tfjs. The tcn layouts go to onnxruntime unless `request` is 'wasm' (or it
  * is not installed); `forcedBy` names what demanded onnxruntime, which makes its absence, or a
@@ -39,12 +37,7 @@ function wasmEngine(folded: FoldedTcn | null, s: SavedModel): Engine {
  */
 export async function tfjsEngine(dir: string, request: 'auto' | 'wasm' | 'onnx', forcedBy: string | null): Promise<Engine> {
   await useWasmBackend();
-  const saved = await loadSaved(dir);
-  const diff = featureConfigProblems(saved.featureConfig);
-  if (diff.length > 0) {
-    saved.model.dispose();
-    throw new Error(`model ${dir} was trained with a different feature config than the code computes (${diff.join(', ')}); retrain it or use a matching build`);
-  }
+  const saved = await loadSaved(dir); // its feature config was checked by the caller (classifier.ts)
   try {
     const folded = foldTcn(saved.model, saved.meta.norm);
     if (forcedBy && !folded) throw new Error(`${forcedBy}: model ${dir} (${saved.meta.arch}) is not a tcn layout, which only the tfjs wasm backend runs`);

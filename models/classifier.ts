@@ -6,7 +6,7 @@ import type { FeatureConfig, Prediction, WindowClassifier } from '../streams/typ
 import type { Engine } from './batch.ts';
 import { featureConfigProblems } from './feature-config.ts';
 import { foldLayers } from './fold.ts';
-import { readFolderMeta, readSavedLayers } from './model-folder.ts';
+import { readFolderMeta, readSavedLayers, type ClassifierMeta } from './model-folder.ts';
 import { INFERENCE_ENV, requestedInference, type InferenceBackend, type InferenceRequest } from './onnx/backend-choice.ts';
 import { onnxEngine } from './onnx/engine.ts';
 import { loadOrt } from './onnx/runtime.ts';
@@ -42,6 +42,21 @@ export interface LoadOptions {
   readonly inference?: InferenceRequest;
 }
 
+/**
+ * The tcn layouts on onnxruntime straight from the folder's files: tfjs is never loaded (its
+ * ~43 MB of live heap made every full GC of a replay several times longer). Null for anything
+ * this path does not follow; the caller then goes through tfjs, which reads every saved model.
+ */
+async function folderEngine(dir: string, request: InferenceRequest, labels: readonly string[], featureConfig: FeatureConfig, meta: ClassifierMeta, forcedBy: string | null): Promise<Engine | null> {
+  if (request === 'wasm' || !loadOrt().runtime) return null;
+  const layers = readSavedLayers(dir);
+  const folded = layers ? foldLayers(layers, meta.norm) : null;
+  if (!folded) return null;
+  const units = folded.output.shape[1];
+  if (units !== labels.length) throw new Error(`model folder ${dir}: ${labels.length} labels but the model has ${units} outputs`);
+  return onnxEngine(dir, folded, featureConfig, meta.name, forcedBy);
+}
+
 export async function loadClassifier(dir: string = defaultModelDir(), opts: LoadOptions = {}): Promise<SyncClassifier> {
   const request = opts.inference ?? requestedInference();
   const forcedBy = request !== 'onnx' ? null : opts.inference ? "inference: 'onnx'" : `${INFERENCE_ENV}=onnx`;
@@ -50,26 +65,12 @@ export async function loadClassifier(dir: string = defaultModelDir(), opts: Load
   if (diff.length > 0) {
     throw new Error(`model ${dir} was trained with a different feature config than the code computes (${diff.join(', ')}); retrain it or use a matching build`);
   }
-  let engine: Engine | null = null;
-  // The tcn layouts on onnxruntime straight from the folder's files: tfjs is never loaded (its
-  // ~43 MB of live heap made every full GC of a replay several times longer). Anything this path
-  // does not follow goes through tfjs below, which reads every saved model.
-  if (request !== 'wasm' && loadOrt().runtime) {
-    const layers = readSavedLayers(dir);
-    const folded = layers ? foldLayers(layers, meta.norm) : null;
-    if (folded) {
-      const units = folded.output.shape[1];
-      if (units !== labels.length) throw new Error(`model folder ${dir}: ${labels.length} labels but the model has ${units} outputs`);
-      engine = await onnxEngine(dir, folded, featureConfig, meta.name, forcedBy);
-    }
-  }
-  if (!engine) engine = await (await import('./classifier-tfjs.ts')).tfjsEngine(dir, request, forcedBy);
-  const run = engine;
+  const engine = (await folderEngine(dir, request, labels, featureConfig, meta, forcedBy)) ?? (await (await import('./classifier-tfjs.ts')).tfjsEngine(dir, request, forcedBy));
   let disposed = false;
   const predictBatch = (batch: readonly Float32Array[]): Prediction[] => {
     if (disposed) throw new Error(`classifier ${meta.name}: used after dispose()`);
     if (batch.length === 0) return [];
-    const p = run.run(batch);
+    const p = engine.run(batch);
     const k = labels.length;
     return batch.map((_, b) => {
       const row = p.slice(b * k, (b + 1) * k);
@@ -85,11 +86,11 @@ export async function loadClassifier(dir: string = defaultModelDir(), opts: Load
     featureConfig,
     threshold: meta.threshold,
     trainedWithNoiseGate: meta.noiseGate === true,
-    backend: run.backend,
+    backend: engine.backend,
     predictBatch,
     predict: async (batch) => predictBatch(batch),
     dispose() {
-      if (!disposed) run.dispose();
+      if (!disposed) engine.dispose();
       disposed = true;
     },
   };

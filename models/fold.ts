@@ -1,7 +1,7 @@
 // The tcn models as plain arrays: batch-norms folded into the convolution weights and biases
 // (exact in inference), the input standardisation folded into the first batch-norm. Works on a
 // neutral view of the layers (LayerView), so it runs on a tfjs model (fast-forward.ts layerViews)
-// and on a saved folder read without tfjs (saved-layers.ts): the onnxruntime path then never loads
+// and on a saved folder read without tfjs (model-folder.ts readSavedLayers): the onnxruntime path then never loads
 // tfjs, whose ~43 MB of live heap every full garbage collection had to mark during a replay.
 // No tfjs import here, on purpose (test/models/fold.test.ts checks the import graph).
 

@@ -44,6 +44,17 @@ export function readFolderMeta(dir: string): FolderMeta {
   };
 }
 
+/** The weight files a model.json lists, in order, as one buffer (a missing file names itself). */
+export function readWeightBytes(dir: string, paths: readonly string[]): Buffer {
+  return Buffer.concat(paths.map((p) => {
+    try {
+      return readFileSync(join(dir, p));
+    } catch (err) {
+      throw new Error(`model folder ${dir}: cannot read weights file ${p} (${(err as Error).message})`);
+    }
+  }));
+}
+
 interface WeightSpec { readonly name: string; readonly shape: number[]; readonly dtype?: string; readonly quantization?: unknown }
 interface LayerJson { readonly class_name: string; readonly config: Record<string, unknown> }
 interface ModelJson {
@@ -69,14 +80,7 @@ export function readSavedLayers(dir: string): LayerView[] | null {
   if (!layers || !groups) return null;
   const specs = groups.flatMap((g) => g.weights);
   if (specs.some((s) => (s.dtype ?? 'float32') !== 'float32' || s.quantization !== undefined)) return null;
-  const bins = groups.flatMap((g) => g.paths).map((p) => {
-    try {
-      return readFileSync(join(dir, p));
-    } catch (err) {
-      throw new Error(`model folder ${dir}: cannot read weights file ${p} (${(err as Error).message})`);
-    }
-  });
-  const all = Buffer.concat(bins);
+  const all = readWeightBytes(dir, groups.flatMap((g) => g.paths));
   const byLayer = new Map<string, { suffix: string; data: Float32Array; shape: number[] }[]>();
   let off = 0;
   for (const s of specs) {

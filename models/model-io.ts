@@ -1,10 +1,10 @@
 // Saving and loading a classifier folder: tfjs layers format (model.json + weights.bin) plus
 // labels.json, feature-config.json and classifier.json (threshold, input normalisation, metadata).
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FeatureConfig } from '../streams/types.ts';
-import { readJson, type ClassifierMeta } from './model-folder.ts';
+import { readFolderMeta, readJson, readWeightBytes, type ClassifierMeta } from './model-folder.ts';
 // Registers the custom layers (TimeMeanNormalization) so saved models using them load.
 import './architectures.ts';
 
@@ -49,12 +49,10 @@ export async function saveClassifier(dir: string, s: SavedModel): Promise<void> 
 export async function loadSaved(dir: string): Promise<SavedModel> {
   const json = readJson<{ modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] }>(join(dir, 'model.json'));
   const specs = json.weightsManifest.flatMap((g) => g.weights);
-  const bins = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
-  const weightData = concatBuffers(bins.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.length) as ArrayBuffer));
+  const all = readWeightBytes(dir, json.weightsManifest.flatMap((g) => g.paths));
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
   const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
-  const labels = readJson<string[]>(join(dir, 'labels.json'));
-  const featureConfig = readJson<FeatureConfig>(join(dir, 'feature-config.json'));
-  const meta = readJson<ClassifierMeta>(join(dir, 'classifier.json'));
+  const { labels, featureConfig, meta } = readFolderMeta(dir);
   const outUnits = (model.outputs[0].shape as (number | null)[]).at(-1);
   if (outUnits !== labels.length) throw new Error(`model folder ${dir}: ${labels.length} labels but the model has ${outUnits} outputs`);
   return { model, labels, featureConfig, meta };

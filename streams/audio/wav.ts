@@ -371,7 +371,7 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
     if (got < bytes) throw new AudioFormatError(path, `file shrank while reading (at byte ${pos + got})`);
   };
   const mono16 = h.encoding === 'pcm' && h.containerBytes === 2 && h.channelCount === 1 && h.blockAlign === 2;
-  const stream: AudioStream = {
+  return {
     path, sampleRate: h.sampleRate, channelCount: h.channelCount, bitsPerSample: h.bitsPerSample,
     format: h.format, frames: h.frames,
     get nonFinite() { return nonFinite; },
@@ -405,5 +405,4 @@ function wavStream(fh: FileHandle, h: WavHeader, path: string): AudioStream {
       await fh.close();
     },
   };
-  return stream;
 }

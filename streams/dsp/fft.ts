@@ -370,6 +370,9 @@ class PffftPolyConvolver implements PolyConvolver {
   /** The valid outputs, interleaved. */
   private readonly outPtr: number;
   private readonly workPtr: number;
+  /** The SIMD copies where this plan's M, L and K allow them, else null (scalar strided copies). */
+  private readonly deint: LaneCopies | null;
+  private readonly weave: LaneCopies | null;
 
   constructor(
     kernels: readonly (readonly Float32Array[])[],
@@ -378,11 +381,14 @@ class PffftPolyConvolver implements PolyConvolver {
     /** Strided copies in WASM: a strided JS loop over the WASM heap cost ~2 ns a sample, more than the transforms. */
     private readonly stride: StridedCopy,
     /** The same four lanes at a time, for M = 3 and L = 2 (null without SIMD). */
-    private readonly lanes: LaneCopies | null = null,
+    lanes: LaneCopies | null = null,
   ) {
     this.outputs = kernels.length;
     this.streams = kernels[0].length;
     this.kernelLength = kernels[0][0].length;
+    this.deint = lanes !== null && this.streams === 3 && n % 4 === 0 ? lanes : null;
+    // weave2 writes whole vectors: up to 3 outputs per phase past S, inside out's L·n floats when K ≥ 4
+    this.weave = lanes !== null && this.outputs === 2 && this.kernelLength >= 4 ? lanes : null;
     this.setup = mod._pffft_new_setup(n, 0);
     if (!this.setup) throw new Error(`pffft: cannot set up a real FFT of size ${n}`);
     const flat = kernels.flat();
@@ -412,16 +418,13 @@ class PffftPolyConvolver implements PolyConvolver {
     const K = this.kernelLength;
     const S = n - K + 1;
     mod.HEAPF32.set(x.subarray(offset, offset + M * n), this.rawPtr >> 2);
-    const lanes = this.lanes;
-    const deint = lanes !== null && M === 3 && n % 4 === 0;
-    if (deint) lanes.deint3(this.rawPtr, this.inPtrs[0], this.inPtrs[1], this.inPtrs[2], n >> 2);
+    const { deint, weave } = this;
+    if (deint) deint.deint3(this.rawPtr, this.inPtrs[0], this.inPtrs[1], this.inPtrs[2], n >> 2);
     for (let s = 0; s < M; s++) {
       const p = this.inPtrs[s];
       if (!deint) stride(this.rawPtr + 4 * s, 4 * M, p, 4, n);
       mod._pffft_transform(setup, p, p, workPtr, 0);
     }
-    // weave2 writes whole vectors: up to 3 outputs per phase past S, inside out's L·n floats when K ≥ 4
-    const weave = lanes !== null && L === 2 && K >= 4;
     for (let q = 0; q < L; q++) {
       const acc = this.accPtrs[q];
       mod.HEAPF32.fill(0, acc >> 2, (acc >> 2) + n);
@@ -429,7 +432,7 @@ class PffftPolyConvolver implements PolyConvolver {
       mod._pffft_transform(setup, acc, acc, workPtr, 1);
       if (!weave) stride(acc + 4 * (K - 1), 4, this.outPtr + 4 * q, 4 * L, S);
     }
-    if (weave) lanes.weave2(this.accPtrs[0] + 4 * (K - 1), this.accPtrs[1] + 4 * (K - 1), this.outPtr, (S + 3) >> 2);
+    if (weave) weave.weave2(this.accPtrs[0] + 4 * (K - 1), this.accPtrs[1] + 4 * (K - 1), this.outPtr, (S + 3) >> 2);
     const o = this.outPtr >> 2;
     out.set(mod.HEAPF32.subarray(o, o + S * L));
   }
