@@ -27,13 +27,16 @@ function toneManifest(): string {
   return dir;
 }
 
+/** Two short epochs over the tone manifest in `dir`. */
+const baseOptions = (dir: string): TrainOptions => ({
+  manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 2, patience: 2, seed: 4, batchSize: 8,
+  dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') },
+});
+
 describe('training options: mixup and init seed', () => {
   it('mixup 0 is the default; mixup > 0 and another init seed change the training, not the split or examples', async () => {
     const dir = toneManifest();
-    const base: TrainOptions = {
-      manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 2, patience: 2, seed: 4, batchSize: 8,
-      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') },
-    };
+    const base = baseOptions(dir);
     const run = async (o: Partial<TrainOptions>) => {
       const r = await train({ ...base, ...o });
       const out = { loss: r.history.map((h) => h.loss), val: r.split.val.map((c) => c.path), nTrain: r.nTrain, w: Array.from(r.model.getWeights()[0].dataSync()).slice(0, 8) };
@@ -59,10 +62,7 @@ describe('training options: mixup and init seed', () => {
 describe('training option: distillation from saved teachers', () => {
   it('α = 1 trains exactly as without teachers; α = 0 learns from them; a teacher with other labels is refused', async () => {
     const dir = toneManifest();
-    const base: TrainOptions = {
-      manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 2, patience: 2, seed: 4, batchSize: 8,
-      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') },
-    };
+    const base = baseOptions(dir);
     const t = await train({ ...base, initSeed: 7 });
     const teacher = join(dir, 'teacher');
     await saveClassifier(teacher, { model: t.model, labels: t.labels, featureConfig: t.cfg, meta: { name: 'teacher', arch: 'tcn', threshold: 0.5, norm: t.norm, params: t.model.countParams(), trainedAt: '', command: '', seed: 4 } });
