@@ -43,6 +43,35 @@ export class TimeMeanNormalization extends tf.layers.Layer {
 }
 tf.serialization.registerClass(TimeMeanNormalization);
 
+/** Added under the square root of the variance: keeps the gradient finite on a constant window. */
+export const CLIP_STATS_EPS = 1e-6;
+
+/**
+ * Summary statistics of a window over time, per coefficient: mean, standard deviation and mean
+ * absolute frame-to-frame change → [batch, 3 × coefficients]. The mean is the spectral envelope
+ * that time-mean normalisation takes away from the conv branch; a logistic regression on these
+ * alone beat the conv model on unseen tapes (scripts/stats-baseline.ts: 58.5 % over three splits
+ * against 46.6 % for nine tcn-cmn runs).
+ */
+export class ClipStatistics extends tf.layers.Layer {
+  static className = 'ClipStatistics';
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const T = x.shape[1] as number;
+      const mean = tf.mean(x, 1, true);
+      const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), CLIP_STATS_EPS));
+      const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
+      return tf.concat([tf.squeeze(mean, [1]), std, step], -1);
+    });
+  }
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
+    return [s[0], 3 * (s[2] as number)];
+  }
+}
+tf.serialization.registerClass(ClipStatistics);
+
 export interface ArchInput {
   readonly frames: number;
   readonly nMfcc: number;
@@ -92,7 +121,7 @@ export function denseBaseline({ frames, nMfcc, nClasses, seed }: ArchInput): tf.
  * fraction of the 2-D cost. Input batch-norm standardises each coefficient (c0 carries the gain),
  * global average + max pooling makes it indifferent to where in the window the call sits.
  */
-export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full'): tf.LayersModel {
+export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full', stats = false): tf.LayersModel {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
   const input = tf.input({ shape: [frames, nMfcc] });
   const first = cmn ? (new TimeMeanNormalization({}).apply(input) as tf.SymbolicTensor) : input;
@@ -111,8 +140,36 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
   h = tf.layers.dropout({ rate: 0.4 }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(6) }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dropout({ rate: 0.3 }).apply(h) as tf.SymbolicTensor;
-  const out = tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: out, name: (cmn ? 'tcn_cmn' : 'tcn') + (layout === 'full' ? '' : `_${layout}`) });
+  const name = (cmn ? 'tcn_cmn' : 'tcn') + (layout === 'full' ? '' : `_${layout}`) + (stats ? '_stats' : '');
+  if (!stats) {
+    const out = tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: out, name });
+  }
+  // A linear head on the window's statistics, its logits added to the conv branch's. Layer names
+  // matter: fold.ts finds the statistics head by them.
+  const convLogits = tf.layers.dense({ units: nClasses, name: 'conv_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
+  let s = new ClipStatistics({ name: 'stats' }).apply(input) as tf.SymbolicTensor;
+  s = tf.layers.batchNormalization({ axis: -1, name: 'stats_bn' }).apply(s) as tf.SymbolicTensor;
+  s = tf.layers.dropout({ rate: 0.2, name: 'stats_dropout' }).apply(s) as tf.SymbolicTensor;
+  const statsLogits = tf.layers.dense({ units: nClasses, name: 'stats_logits', kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }) }).apply(s) as tf.SymbolicTensor;
+  const logits = tf.layers.add({ name: 'logits' }).apply([convLogits, statsLogits]) as tf.SymbolicTensor;
+  const out = tf.layers.activation({ activation: 'softmax', name: 'probs' }).apply(logits) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out, name });
+}
+
+/**
+ * What training fits. For a model with a statistics head: a two-output view over the same layers,
+ * [softmax(conv logits) ‖ softmax(statistics logits)], fitted against the targets tiled twice, so
+ * that each branch learns from its own cross-entropy and neither leans on the other (inference adds
+ * their logits: the product of the two distributions). Trained jointly through the sum, the head
+ * took the recorder's envelope within a few epochs and the conv branch learned less (see notes).
+ * Any other model trains as itself.
+ */
+export function trainingView(model: tf.LayersModel): { readonly model: tf.LayersModel; readonly heads: number } {
+  if (!model.layers.some((l) => l.name === 'stats_logits')) return { model, heads: 1 };
+  const probs = (name: string) => tf.layers.activation({ activation: 'softmax', name: `${name}_probs` }).apply(model.getLayer(name).output as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const out = tf.layers.concatenate({ name: 'head_probs' }).apply([probs('conv_logits'), probs('stats_logits')]) as tf.SymbolicTensor;
+  return { model: tf.model({ inputs: model.inputs, outputs: out, name: `${model.name}_training` }), heads: 2 };
 }
 
 export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
@@ -123,6 +180,7 @@ export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
     case 'tcn-cmn': return tcn(input, true);
     case 'tcn-cmn-lite': return tcn(input, true, 'lite');
     case 'tcn-cmn-slim': return tcn(input, true, 'slim');
+    case 'tcn-cmn-stats': return tcn(input, true, 'full', true);
   }
 }
 

@@ -39,8 +39,14 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
   const w2 = keep(tf.tensor2d(p.output.weights, [...p.output.shape])), b2 = keep(tf.tensor1d(p.output.bias));
   const inScale = keep(tf.tensor1d(p.inScale)), inShift = keep(tf.tensor1d(p.inShift));
   const cmn = p.cmn;
+  const st = p.stats && {
+    eps: keep(tf.tensor1d(p.stats.eps)),
+    w: keep(tf.tensor2d(p.stats.dense.weights, [...p.stats.dense.shape])),
+    b: keep(tf.tensor1d(p.stats.dense.bias)),
+  };
   const forward: Forward = (x) => tf.tidy((): tf.Tensor2D => {
-    let h: tf.Tensor = cmn ? tf.sub(x, tf.mean(x, 1, true)) : x;
+    const mean = tf.mean(x, 1, true);
+    let h: tf.Tensor = cmn ? tf.sub(x, mean) : x;
     h = tf.add(tf.mul(h, inScale), inShift);
     const [B, T, C] = h.shape as [number, number, number];
     let h4 = tf.reshape(h, [B, 1, T, C]) as tf.Tensor4D;
@@ -50,7 +56,15 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     }
     const feat = tf.concat([tf.mean(h4, [1, 2]), tf.max(h4, [1, 2])], 1) as tf.Tensor2D;
     const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
-    return tf.softmax(tf.fused.matMul({ a: hid, b: w2, bias: b2 })) as tf.Tensor2D;
+    let logits = tf.fused.matMul({ a: hid, b: w2, bias: b2 });
+    if (st) {
+      const T = x.shape[1];
+      const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), st.eps));
+      const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
+      const f = tf.concat([tf.squeeze(mean, [1]), std, step], 1) as tf.Tensor2D;
+      logits = tf.add(logits, tf.fused.matMul({ a: f, b: st.w, bias: st.b }));
+    }
+    return tf.softmax(logits) as tf.Tensor2D;
   });
   return { forward, dispose: () => owned.forEach((t) => t.dispose()) };
 }

@@ -48,9 +48,19 @@ export interface FoldedConv {
 export interface FoldedDense { readonly weights: Float32Array; readonly shape: readonly [inputs: number, units: number]; readonly bias: Float32Array }
 
 /**
+ * The statistics head of the tcn…_stats models on raw features: per coefficient the mean over
+ * time, sqrt(variance + eps[c]) and the mean absolute frame-to-frame step, concatenated
+ * [mean ‖ std ‖ step] (3 × C), times `dense` — logits added to the conv branch's before the
+ * softmax. The standardisation and the head's batch-norm are folded into `dense`; eps is per
+ * coefficient because the model's epsilon was added in standardised units.
+ */
+export interface FoldedStats { readonly eps: Float32Array; readonly dense: FoldedDense }
+
+/**
  * A tcn/tcn_cmn model as plain arrays: optional time-mean subtraction, the per-coefficient input
  * affine x·inScale + inShift (input batch-norm, with the standardisation folded in when given),
- * 'same'-padded conv stages, [mean ‖ max] over time, Dense ReLU, Dense softmax.
+ * 'same'-padded conv stages, [mean ‖ max] over time, Dense ReLU, Dense → logits (+ the statistics
+ * head's, when there is one) → softmax.
  */
 export interface FoldedTcn {
   readonly cmn: boolean;
@@ -59,6 +69,50 @@ export interface FoldedTcn {
   readonly stages: readonly FoldedConv[];
   readonly hidden: FoldedDense;
   readonly output: FoldedDense;
+  readonly stats: FoldedStats | null;
+}
+
+/** Layer names of the statistics head (architectures.ts tcn with stats); the head reads the model input. */
+const STATS_LAYERS = ['stats', 'stats_bn', 'stats_logits', 'logits', 'probs'];
+/** The epsilon ClipStatistics adds to the variance (architectures.ts CLIP_STATS_EPS; no tfjs import here). */
+const CLIP_STATS_EPS = 1e-6;
+
+const layerName = (l: LayerView): string => String(l.config.name ?? '');
+
+function dense(l: LayerView): FoldedDense {
+  const [w, b] = l.weights;
+  const [inputs, units] = w.shape as [number, number];
+  // copies: the arrays outlive the model (it may be disposed once folded)
+  return { weights: Float32Array.from(w.data), shape: [inputs, units], bias: Float32Array.from(b.data) };
+}
+
+/**
+ * Folds stats → batch-norm → dense into one dense layer on raw statistics. With x' = (x − m)/s the
+ * model saw mean' = (mean − m)/s, std' = sqrt(var + eps·s²)/s and step' = step/s.
+ */
+function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: InputNorm): FoldedStats | null {
+  const [st, bnL, dl, add, act] = STATS_LAYERS.map((n) => byName.get(n));
+  if (!st || !bnL || !dl || !add || !act) return null;
+  if (st.className !== 'ClipStatistics' || bnL.className !== 'BatchNormalization' || dl.className !== 'Dense' || add.className !== 'Add' || act.className !== 'Activation') return null;
+  if ((dl.config as { activation?: string }).activation !== 'linear' || (act.config as { activation?: string }).activation !== 'softmax') return null;
+  if (dl.weights.length !== 2 || dl.weights[0].shape[0] !== 3 * C) return null;
+  const bn = bnParams(bnL);
+  const d = dense(dl);
+  const K = d.shape[1];
+  const s = (c: number): number => (norm ? norm.std[c] : 1);
+  const eps = new Float32Array(C);
+  for (let c = 0; c < C; c++) eps[c] = CLIP_STATS_EPS * s(c) * s(c);
+  const weights = new Float32Array(d.weights.length), bias = Float32Array.from(d.bias);
+  for (let j = 0; j < 3 * C; j++) {
+    const c = j % C;
+    const a = 1 / s(c), off = j < C && norm ? -norm.mean[c] / s(c) : 0;
+    for (let o = 0; o < K; o++) {
+      const w = d.weights[j * K + o];
+      weights[j * K + o] = w * bn.scale[j] * a;
+      bias[o] += w * (bn.scale[j] * off + bn.shift[j]);
+    }
+  }
+  return { eps, dense: { weights, shape: [3 * C, K], bias } };
 }
 
 const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
@@ -69,7 +123,9 @@ const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
  * batch-norm (both are per-coefficient affine maps), so no pass over the batch is spent on it.
  */
 export function foldLayers(all: readonly LayerView[], norm?: InputNorm): FoldedTcn | null {
-  const layers = all.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.className));
+  const kept = all.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.className));
+  const byName = new Map(kept.filter((l) => STATS_LAYERS.includes(layerName(l))).map((l) => [layerName(l), l]));
+  const layers = kept.filter((l) => !byName.has(layerName(l)));
   const names = layers.map((l) => l.className);
   let i = 0;
   const cmn = names[i] === 'TimeMeanNormalization';
@@ -111,14 +167,11 @@ export function foldLayers(all: readonly LayerView[], norm?: InputNorm): FoldedT
   }
   if (stages.length === 0 || names.slice(i).join(',') !== 'GlobalAveragePooling1D,GlobalMaxPooling1D,Concatenate,Dense,Dense') return null;
   const [d1, d2] = [layers[i + 3], layers[i + 4]];
-  if ((d1.config as { activation?: string }).activation !== 'relu' || (d2.config as { activation?: string }).activation !== 'softmax') return null;
+  const withStats = byName.size > 0;
+  if ((d1.config as { activation?: string }).activation !== 'relu' || (d2.config as { activation?: string }).activation !== (withStats ? 'linear' : 'softmax')) return null;
   if (d1.weights.length !== 2 || d2.weights.length !== 2) return null;
-  const dense = (l: LayerView): FoldedDense => {
-    const [w, b] = l.weights;
-    const [inputs, units] = w.shape as [number, number];
-    // copies: the arrays outlive the model (it may be disposed once folded)
-    return { weights: Float32Array.from(w.data), shape: [inputs, units], bias: Float32Array.from(b.data) };
-  };
-  return { cmn, inScale: inBn.scale, inShift: inBn.shift, stages, hidden: dense(d1), output: dense(d2) };
+  const stats = withStats ? foldStats(byName, inBn.scale.length, norm) : null;
+  if (withStats && !stats) return null;
+  return { cmn, inScale: inBn.scale, inShift: inBn.shift, stages, hidden: dense(d1), output: dense(d2), stats };
 }
 

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { initDsp } from '../streams/dsp/fft.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
-import { buildArch, type ArchName } from './architectures.ts';
+import { buildArch, trainingView, type ArchName } from './architectures.ts';
 import { readMono } from './audio.ts';
 import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
 import { clipExample } from './dataset.ts';
@@ -191,7 +191,7 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions; readonly log: (msg: string) => void }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, heads: number, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
   const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
@@ -212,6 +212,13 @@ async function fitEpoch(model: tf.LayersModel, xAll: tf.Tensor3D, yAll: tf.Tenso
     distill.log(`teachers: top class = training label on ${(100 * agreement).toFixed(1)} % of this epoch's views`);
     ys.dispose();
     ys = targets;
+  }
+  if (heads > 1) {
+    // one copy of the targets per head (architectures.ts trainingView); the class weight follows
+    // the first copy's label
+    const tiled = tf.tile(ys, [1, heads]);
+    ys.dispose();
+    ys = tiled;
   }
   const batches = Math.ceil(n / bs);
   const h = await model.fit(xs, ys, {
@@ -288,7 +295,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions, log } : null;
     if (distillOptions) log(`distillation: ${teachers.length} teacher(s)${refitTeachers.length > 0 ? ` (${refitTeachers.length} for the refit)` : ''}, hard-label weight ${distillOptions.alpha}, temperature ${distillOptions.temperature}`);
     const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
-    model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
+    const fit = trainingView(model);
+    fit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
     const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
     const yAll = tf.oneHot(tf.tensor1d(yIdx, 'int32'), labels.length);
     const r = seededRandom(initSeed ^ 0x1234);
@@ -302,7 +310,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const isWindow = val.map((e) => e.kind !== 'clip');
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(model, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(fit.model, fit.heads, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
@@ -337,13 +345,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rWeight: Record<number, number> = {};
       labels.forEach((l, j) => { rWeight[j] = allEx.length / (labels.length * Math.max(1, rCounts[l] ?? 0)); });
       const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
-      rModel.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
+      const rFit = trainingView(rModel);
+      rFit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
       const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
       const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);
       const rr = seededRandom(initSeed ^ 0x4321);
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rModel, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rFit.model, rFit.heads, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
       rx.dispose(); ry.dispose();

@@ -41,8 +41,11 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
     return output;
   };
   // Channels first for Conv: [N, T, C] → [N, C, T]; per-coefficient constants are [1, C, 1].
-  let h = node('Transpose', [INPUT_NAME], 'x_nct', { perm: { ints: [0, 2, 1] } });
-  if (p.cmn) h = node('Sub', [h, node('ReduceMean', [h], 'time_mean', { axes: { ints: [2] }, keepdims: { int: 1 } })], 'x_cmn');
+  const x = node('Transpose', [INPUT_NAME], 'x_nct', { perm: { ints: [0, 2, 1] } });
+  const needMean = p.cmn || p.stats !== null;
+  const mean = needMean ? node('ReduceMean', [x], 'time_mean', { axes: { ints: [2] }, keepdims: { int: 1 } }) : '';
+  const centred = needMean ? node('Sub', [x, mean], 'x_cmn') : '';
+  let h = p.cmn ? centred : x;
   h = node('Mul', [h, init('in_scale', [1, C, 1], p.inScale)], 'x_scaled');
   h = node('Add', [h, init('in_shift', [1, C, 1], p.inShift)], 'x_in');
   let T = frames;
@@ -67,7 +70,24 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
   h = node('Concat', [avg, max], 'pooled', { axis: { int: 1 } });
   h = node('Gemm', [h, init('dense1_w', [...p.hidden.shape], p.hidden.weights), init('dense1_b', [p.hidden.shape[1]], p.hidden.bias)], 'dense1');
   h = node('Relu', [h], 'hidden');
-  h = node('Gemm', [h, init('dense2_w', [...p.output.shape], p.output.weights), init('dense2_b', [p.output.shape[1]], p.output.bias)], 'logits');
+  h = node('Gemm', [h, init('dense2_w', [...p.output.shape], p.output.weights), init('dense2_b', [p.output.shape[1]], p.output.bias)], 'conv_logits');
+  if (p.stats) {
+    // [mean ‖ sqrt(var + eps) ‖ mean |step|] over time; the step as a depthwise [−1, 1] conv.
+    const sq = node('Mul', [centred, centred], 'sq');
+    const variance = node('ReduceMean', [sq], 'time_var', { axes: { ints: [2] }, keepdims: { int: 0 } });
+    const std = node('Sqrt', [node('Add', [variance, init('stats_eps', [1, C], p.stats.eps)], 'var_eps')], 'time_std');
+    const kernel = new Float32Array(2 * C);
+    for (let c = 0; c < C; c++) { kernel[2 * c] = -1; kernel[2 * c + 1] = 1; }
+    const diff = node('Conv', [x, init('step_w', [C, 1, 2], kernel)], 'step', {
+      kernel_shape: { ints: [2] }, strides: { ints: [1] }, pads: { ints: [0, 0] }, dilations: { ints: [1] }, group: { int: C },
+    });
+    const step = node('ReduceMean', [node('Abs', [diff], 'step_abs')], 'time_step', { axes: { ints: [2] }, keepdims: { int: 0 } });
+    const flatMean = node('ReduceMean', [x], 'time_mean2', { axes: { ints: [2] }, keepdims: { int: 0 } });
+    const f = node('Concat', [flatMean, std, step], 'stats', { axis: { int: 1 } });
+    const d = p.stats.dense;
+    const sl = node('Gemm', [f, init('stats_w', [...d.shape], d.weights), init('stats_b', [d.shape[1]], d.bias)], 'stats_logits');
+    h = node('Add', [h, sl], 'logits');
+  }
   node('Softmax', [h], OUTPUT_NAME, { axis: { int: 1 } });
   return {
     name,

@@ -66,6 +66,19 @@ describe('tcnGraph', () => {
     expect(dims.dense2_w).toEqual([64, CLASSES]);
   });
 
+  it('tcn-cmn-stats adds the statistics head\'s logits before the softmax', () => {
+    const g = tcnGraph(fold('tcn-cmn-stats', 16), 16);
+    const ops = g.nodes.map((n) => n.op);
+    expect(ops.slice(-2)).toEqual(['Add', 'Softmax']);
+    expect(ops.filter((o) => o === 'Gemm')).toHaveLength(3);
+    const dims = Object.fromEntries(g.initializers.map((t) => [t.name, t.dims]));
+    expect(dims.stats_w).toEqual([3 * N_MFCC, CLASSES]);
+    expect(dims.step_w).toEqual([N_MFCC, 1, 2]);
+    // eps is added in standardised units: raw units need eps·std² per coefficient
+    const eps = g.initializers.find((t) => t.name === 'stats_eps')!.data;
+    expect(eps[0]).toBeCloseTo(1e-6 * 35 * 35, 9);
+  });
+
   it('transposes conv weights from tfjs [k, in, out] to ONNX [out, in, k]', () => {
     const p = fold('tcn-cmn-slim', 15);
     const g = tcnGraph(p, 15);
