@@ -163,10 +163,10 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
  * that each branch learns from its own cross-entropy and neither leans on the other (inference adds
  * their logits: the product of the two distributions). Trained jointly through the sum, the head
  * took the recorder's envelope within a few epochs and the conv branch learned less (see notes).
- * Any other model trains as itself.
+ * With headLoss 'joint', and for any other model, the model trains as itself.
  */
-export function trainingView(model: tf.LayersModel): { readonly model: tf.LayersModel; readonly heads: number } {
-  if (!model.layers.some((l) => l.name === 'stats_logits')) return { model, heads: 1 };
+export function trainingView(model: tf.LayersModel, headLoss: 'separate' | 'joint' = 'separate'): { readonly model: tf.LayersModel; readonly heads: number } {
+  if (headLoss === 'joint' || !model.layers.some((l) => l.name === 'stats_logits')) return { model, heads: 1 };
   const probs = (name: string) => tf.layers.activation({ activation: 'softmax', name: `${name}_probs` }).apply(model.getLayer(name).output as tf.SymbolicTensor) as tf.SymbolicTensor;
   const out = tf.layers.concatenate({ name: 'head_probs' }).apply([probs('conv_logits'), probs('stats_logits')]) as tf.SymbolicTensor;
   return { model: tf.model({ inputs: model.inputs, outputs: out, name: `${model.name}_training` }), heads: 2 };

@@ -43,6 +43,8 @@ export interface TrainOptions {
   readonly labelSmoothing?: number;
   /** Mixup α: each epoch blends every example with a random partner, λ ~ Beta(α, α) (see mixup.ts). Default 0 = off. */
   readonly mixup?: number;
+  /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
+  readonly headLoss?: 'separate' | 'joint';
   /**
    * Seed of the training randomness only — weight init, dropout, shuffling and the per-epoch
    * recorder responses — so models differing only in it share split and augmented examples
@@ -295,7 +297,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions, log } : null;
     if (distillOptions) log(`distillation: ${teachers.length} teacher(s)${refitTeachers.length > 0 ? ` (${refitTeachers.length} for the refit)` : ''}, hard-label weight ${distillOptions.alpha}, temperature ${distillOptions.temperature}`);
     const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
-    const fit = trainingView(model);
+    const fit = trainingView(model, o.headLoss);
     fit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
     const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
     const yAll = tf.oneHot(tf.tensor1d(yIdx, 'int32'), labels.length);
@@ -345,7 +347,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rWeight: Record<number, number> = {};
       labels.forEach((l, j) => { rWeight[j] = allEx.length / (labels.length * Math.max(1, rCounts[l] ?? 0)); });
       const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
-      const rFit = trainingView(rModel);
+      const rFit = trainingView(rModel, o.headLoss);
       rFit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
       const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
       const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);

@@ -30,6 +30,8 @@ describe('trainingView', () => {
   it('is the model itself for models without a statistics head', () => {
     const m = buildArch('tcn-cmn', { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 });
     expect(trainingView(m)).toEqual({ model: m, heads: 1 });
+    const st = buildArch('tcn-cmn-stats', { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 });
+    expect(trainingView(st, 'joint')).toEqual({ model: st, heads: 1 }); // --head-loss joint
   });
 
   it('outputs both heads\' distributions; inference is their normalised product', () => {
