@@ -6,3 +6,6 @@ export const ARCH_NAMES: readonly ArchName[] = ['seed-cnn', 'dense-baseline', 't
 export function isArchName(s: string): s is ArchName {
   return (ARCH_NAMES as readonly string[]).includes(s);
 }
+
+/** Added under the square root of ClipStatistics' variance (architectures.ts); fold.ts needs it without tfjs. */
+export const CLIP_STATS_EPS = 1e-6;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 // Dropout layers take no seed: a seeded tfjs dropout draws the same mask on every batch. Training
 // makes the run reproducible by seeding the random source instead (see train.ts).
 export { ARCH_NAMES, isArchName, type ArchName } from './arch-names.ts';
-import type { ArchName } from './arch-names.ts';
+import { CLIP_STATS_EPS, type ArchName } from './arch-names.ts';
 
 /** One temporal conv stage: filters, kernel size, stride, max-pool by 2 after it. */
 interface Stage { readonly filters: number; readonly k: number; readonly stride: number; readonly pool: boolean }
@@ -43,8 +43,6 @@ export class TimeMeanNormalization extends tf.layers.Layer {
 }
 tf.serialization.registerClass(TimeMeanNormalization);
 
-/** Added under the square root of the variance: keeps the gradient finite on a constant window. */
-export const CLIP_STATS_EPS = 1e-6;
 
 /**
  * Summary statistics of a window over time, per coefficient: mean, standard deviation and mean

@@ -45,8 +45,8 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     b: keep(tf.tensor1d(p.stats.dense.bias)),
   };
   const forward: Forward = (x) => tf.tidy((): tf.Tensor2D => {
-    const mean = tf.mean(x, 1, true);
-    let h: tf.Tensor = cmn ? tf.sub(x, mean) : x;
+    const mean = cmn || st ? tf.mean(x, 1, true) : null;
+    let h: tf.Tensor = mean && cmn ? tf.sub(x, mean) : x;
     h = tf.add(tf.mul(h, inScale), inShift);
     const [B, T, C] = h.shape as [number, number, number];
     let h4 = tf.reshape(h, [B, 1, T, C]) as tf.Tensor4D;
@@ -57,7 +57,7 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     const feat = tf.concat([tf.mean(h4, [1, 2]), tf.max(h4, [1, 2])], 1) as tf.Tensor2D;
     const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
     let logits = tf.fused.matMul({ a: hid, b: w2, bias: b2 });
-    if (st) {
+    if (st && mean) {
       const T = x.shape[1];
       const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), st.eps));
       const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);

@@ -5,6 +5,8 @@
 // tfjs, whose ~43 MB of live heap every full garbage collection had to mark during a replay.
 // No tfjs import here, on purpose (test/models/fold.test.ts checks the import graph).
 
+import { CLIP_STATS_EPS } from './arch-names.ts';
+
 /** One layer: its class, its config (camelCase keys, as tfjs getConfig gives them), its weights in layer order. */
 export interface LayerView {
   readonly className: string;
@@ -74,8 +76,6 @@ export interface FoldedTcn {
 
 /** Layer names of the statistics head (architectures.ts tcn with stats); the head reads the model input. */
 const STATS_LAYERS = ['stats', 'stats_bn', 'stats_logits', 'logits', 'probs'];
-/** The epsilon ClipStatistics adds to the variance (architectures.ts CLIP_STATS_EPS; no tfjs import here). */
-const CLIP_STATS_EPS = 1e-6;
 
 const layerName = (l: LayerView): string => String(l.config.name ?? '');
 

@@ -82,8 +82,7 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
       kernel_shape: { ints: [2] }, strides: { ints: [1] }, pads: { ints: [0, 0] }, dilations: { ints: [1] }, group: { int: C },
     });
     const step = node('ReduceMean', [node('Abs', [diff], 'step_abs')], 'time_step', { axes: { ints: [2] }, keepdims: { int: 0 } });
-    const flatMean = node('ReduceMean', [x], 'time_mean2', { axes: { ints: [2] }, keepdims: { int: 0 } });
-    const f = node('Concat', [flatMean, std, step], 'stats', { axis: { int: 1 } });
+    const f = node('Concat', [node('Flatten', [mean], 'mean_nc', { axis: { int: 1 } }), std, step], 'stats', { axis: { int: 1 } });
     const d = p.stats.dense;
     const sl = node('Gemm', [f, init('stats_w', [...d.shape], d.weights), init('stats_b', [d.shape[1]], d.bias)], 'stats_logits');
     h = node('Add', [h, sl], 'logits');
