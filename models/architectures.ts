@@ -170,6 +170,22 @@ export function trainingView(model: tf.LayersModel, headLoss: 'separate' | 'join
   return { model: tf.model({ inputs: model.inputs, outputs: out, name: `${model.name}_training` }), heads: 2 };
 }
 
+/**
+ * Divides the model's logits by `temperature`, in place, by scaling the weights and biases of the
+ * layers that produce them: the two heads of a statistics model, otherwise the final softmax Dense.
+ * Exact (softmax(z/T) out), and the folded and ONNX paths pick it up with the weights.
+ */
+export function scaleLogits(model: tf.LayersModel, temperature: number): void {
+  const names = model.layers.some((l) => l.name === 'stats_logits') ? ['conv_logits', 'stats_logits'] : [model.layers[model.layers.length - 1].name];
+  for (const name of names) {
+    const layer = model.getLayer(name);
+    if (layer.getClassName() !== 'Dense') throw new Error(`scaleLogits: ${name} is a ${layer.getClassName()}, not the Dense layer that makes the logits`);
+    const scaled = layer.getWeights().map((w) => tf.div(w, temperature));
+    layer.setWeights(scaled);
+    scaled.forEach((w) => w.dispose());
+  }
+}
+
 export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
   switch (name) {
     case 'seed-cnn': return seedCnn(input);

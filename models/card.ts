@@ -40,6 +40,8 @@ export interface CardInput {
   readonly stream: StreamCheck | null;
   readonly baselines: readonly { arch: string; params: number; accuracy: number; macroF1: number; command: string }[];
   readonly confusionPng: string;
+  /** Temperature scaling (absent in cards of models trained before it). */
+  readonly calibration?: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
@@ -100,6 +102,10 @@ export function renderCard(c: CardInput): string {
   lines.push('## Results on the tape-disjoint validation clips', '');
   lines.push(`Top label: accuracy **${pct(c.disjointTop.accuracy)}**, macro-F1 **${f3(c.disjointTop.macro_f1)}** (n = ${c.disjointTop.n}). With the threshold (\`unknown\` counts as wrong): accuracy ${pct(c.disjointThresholded.accuracy)}, macro-F1 ${f3(c.disjointThresholded.macro_f1)}. The checkpoint was chosen on this validation set (early stopping), so these numbers are slightly optimistic.`, '');
   lines.push(perClassTable(c.disjointTop), '');
+  if (c.calibration && c.calibration.temperature !== 1) {
+    const k = c.calibration;
+    lines.push(`Probabilities are temperature-scaled: the logits are divided by **${k.temperature}**, fitted on the ${k.n} validation examples (clips and held-out windows) by log-likelihood, so that a top probability of 0.7 is right about 70 % of the time there. Expected calibration error on those examples (10 bins of top probability): ${f3(k.errorBefore)} → ${f3(k.errorAfter)}; fitted and measured on the same examples, so optimistic. Top labels do not change.`, '');
+  }
   lines.push(`Confusion matrix (rows true, columns predicted; ![confusion matrix](${c.confusionPng}) rows normalised, green frame = diagonal, order as below):`, '');
   lines.push(confusionTable(c.disjointTop), '');
   if (c.sameTapeTop) lines.push(`Single-tape species (same-tape validation, not comparable): accuracy ${pct(c.sameTapeTop.accuracy)}, n = ${c.sameTapeTop.n}.`, '', perClassTable(c.sameTapeTop), '');

@@ -110,6 +110,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
     bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
+    calibration: res.calibration,
   };
   // Distillation is in the command; card.json also keeps it as data (teachers as given, α, T).
   const distill = (o.teachers ?? []).length > 0

@@ -7,7 +7,8 @@ import { basename } from 'node:path';
 import { initDsp } from '../streams/dsp/fft.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
-import { buildArch, trainingView, type ArchName } from './architectures.ts';
+import { buildArch, scaleLogits, trainingView, type ArchName } from './architectures.ts';
+import { calibrationError, fitTemperature } from './calibration.ts';
 import { readMono } from './audio.ts';
 import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
 import { clipExample } from './dataset.ts';
@@ -43,6 +44,8 @@ export interface TrainOptions {
   readonly labelSmoothing?: number;
   /** Mixup α: each epoch blends every example with a random partner, λ ~ Beta(α, α) (see mixup.ts). Default 0 = off. */
   readonly mixup?: number;
+  /** Fit a temperature on the validation examples and divide the logits by it (default true; calibration.ts). */
+  readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
   readonly headLoss?: 'separate' | 'joint';
   /**
@@ -101,8 +104,10 @@ export interface TrainResult {
   readonly heldOut: ContinuousRecording[];
   readonly trainedOn: ContinuousRecording[];
   readonly val: ValExample[];
-  /** Top-label probabilities of every validation example (rows in `labels` order). */
+  /** Top-label probabilities of every validation example (rows in `labels` order), after temperature scaling. */
   readonly valProbs: Float32Array[];
+  /** The temperature the logits were divided by (1 = none) and the calibration error on the validation examples before and after. */
+  readonly calibration: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
   readonly history: EpochLog[];
   readonly bestEpoch: number;
   readonly nTrain: number;
@@ -333,7 +338,18 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     xAll.dispose(); yAll.dispose();
     if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
-    const valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+    let valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+    // Models trained on few tapes are overconfident on new ones: one temperature, fitted on every
+    // validation example, makes the top probability honest before the threshold is chosen on it.
+    const valIdx = valTruth.map((l) => labels.indexOf(l));
+    const temperature = o.temperatureScaling === false ? 1 : fitTemperature(valProbs, valIdx);
+    const errorBefore = calibrationError(valProbs, valIdx);
+    if (temperature !== 1) {
+      scaleLogits(model, temperature);
+      valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+      log(`temperature ${temperature}: calibration error on the validation examples ${errorBefore.toFixed(3)} → ${calibrationError(valProbs, valIdx).toFixed(3)}`);
+    }
+    const calibration = { temperature, errorBefore, errorAfter: calibrationError(valProbs, valIdx), n: valProbs.length };
     const threshold = calibrateThreshold(valProbs, valTruth, labels);
     let refit: TrainResult['refit'];
     if (o.refitAll && split.val.length > 0) {
@@ -358,9 +374,10 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
       }
       rx.dispose(); ry.dispose();
+      if (temperature !== 1) scaleLogits(rModel, temperature); // the split model's temperature: the refit has no clip left to fit one on
       refit = { model: rModel, norm: rNorm, nTrain: allEx.length, trainCounts: rCounts };
     }
-    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
+    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, calibration, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
   } finally {
     Math.random = realRandom;
     teachers.forEach((t) => t.dispose());

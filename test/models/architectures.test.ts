@@ -67,3 +67,17 @@ describe('trainingView', () => {
     expect(maxDiff(grads(fused, 1), grads(fused, 30))).toBeGreaterThan(1e-4);
   });
 });
+
+describe('scaleLogits', () => {
+  it.each(['tcn-cmn-stats', 'tcn-cmn', 'seed-cnn', 'dense-baseline'] as const)('%s: the output becomes softmax(logits / T)', async (arch) => {
+    const { withTemperature } = await import('../../models/calibration.ts');
+    const { scaleLogits } = await import('../../models/architectures.ts');
+    const m = buildArch(arch, { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 });
+    const x = tf.randomNormal([4, 16, 6], 0, 1, 'float32', 3) as tf.Tensor3D;
+    const before = (m.predict(x) as tf.Tensor).arraySync() as number[][];
+    scaleLogits(m, 2.5);
+    const after = (m.predict(x) as tf.Tensor).arraySync() as number[][];
+    before.forEach((p, i) => withTemperature(p, 2.5).forEach((q, j) => expect(after[i][j]).toBeCloseTo(q, 5)));
+    expect(Math.abs(after[0][0] - before[0][0])).toBeGreaterThan(1e-4);
+  });
+});

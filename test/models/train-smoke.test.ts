@@ -50,6 +50,11 @@ describe('training smoke test (tones as species)', () => {
     }
     expect(JSON.parse(readFileSync(join(out, 'labels.json'), 'utf8'))).toEqual(['high', 'low', 'mid']);
     expect(summary.disjointTop.n).toBeGreaterThan(0);
+    // temperature scaling ran on the validation examples and is recorded for the card
+    const cal = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')).calibration as { temperature: number; n: number; errorBefore: number; errorAfter: number };
+    expect(cal.temperature).toBeGreaterThanOrEqual(0.25);
+    expect(cal.temperature).toBeLessThanOrEqual(10);
+    expect(cal.n).toBeGreaterThan(0);
 
     const clf = await loadClassifier(out);
     try {

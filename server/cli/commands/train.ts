@@ -67,10 +67,11 @@ export function register(program: Command): void {
     .option('--refit-teacher <dir>', 'with --refit-all and --teacher: a refit model (trained on every clip) teaching the refit; repeat', collect, [])
     .option('--distill-alpha <a>', 'with --teacher: weight of the hard label (0–1; default 0.5)')
     .option('--distill-temperature <t>', 'with --teacher: soften the teachers\' probabilities as softmax(z/t) (default 1)')
+    .option('--no-temperature', 'keep the raw probabilities: do not fit a temperature on the validation examples (calibration)')
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; temperature: boolean }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
@@ -87,6 +88,7 @@ export function register(program: Command): void {
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
         mixup: nonNegative('mixup', opts.mixup),
         headLoss: opts.headLoss,
+        temperatureScaling: opts.temperature,
         initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),
         teachers: opts.teacher.map((d) => resolve(d)),
         refitTeachers: opts.refitTeacher.map((d) => resolve(d)),
