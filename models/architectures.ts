@@ -43,7 +43,6 @@ export class TimeMeanNormalization extends tf.layers.Layer {
 }
 tf.serialization.registerClass(TimeMeanNormalization);
 
-
 /**
  * Summary statistics of a window over time, per coefficient: mean, standard deviation and mean
  * absolute frame-to-frame change → [batch, 3 × coefficients]. The mean is the spectral envelope
@@ -159,8 +158,8 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
  * What training fits. For a model with a statistics head: a two-output view over the same layers,
  * [softmax(conv logits) ‖ softmax(statistics logits)], fitted against the targets tiled twice, so
  * that each branch learns from its own cross-entropy and neither leans on the other (inference adds
- * their logits: the product of the two distributions). Trained jointly through the sum, the head
- * took the recorder's envelope within a few epochs and the conv branch learned less (see notes).
+ * their logits: the product of the two distributions). Over six paired runs separate losses scored
+ * 57.1 % / 0.571 on unseen tapes, training through the summed logits 56.3 % / 0.552 (model card).
  * With headLoss 'joint', and for any other model, the model trains as itself.
  */
 export function trainingView(model: tf.LayersModel, headLoss: 'separate' | 'joint' = 'separate'): { readonly model: tf.LayersModel; readonly heads: number } {
