@@ -12,7 +12,7 @@ import { samePads, tcnGraph } from '../../../models/onnx/export.ts';
 import { onnxTcnForward } from '../../../models/onnx/tcn-session.ts';
 import { projectRoot } from '../../../models/paths.ts';
 import { useWasmBackend } from '../../../models/wasm-backend.ts';
-import { flat, maxAbsDiff, mfccLike, ort, ortSkipNote, randomTcn, TCN_ARCHS } from './helpers.ts';
+import { flat, maxAbsDiff, mfccLike, normLike, ort, ortSkipNote, randomTcn, TCN_ARCHS } from './helpers.ts';
 
 const N_MFCC = 12, CLASSES = 5;
 const NORM = { mean: Array.from({ length: N_MFCC }, (_, c) => (c === 0 ? -290 : 8 - c)), std: Array.from({ length: N_MFCC }, (_, c) => (c === 0 ? 35 : 12 + c)) };
@@ -94,14 +94,14 @@ describe.skipIf(!ort.runtime)(`the ONNX graph on onnxruntime gives the tfjs fuse
   const found: Record<string, number> = {};
   afterAll(() => console.log(`onnx vs tfjs fused forward, max |Δp|: ${Object.entries(found).map(([k, d]) => `${k} ${d.toExponential(1)}`).join(', ')}`));
 
-  /** Max |Δp| between the two backends over batches of 1, 3 and 64 windows. */
-  async function compare(p: FoldedTcn, T: number, nMfcc: number, seed: number): Promise<number> {
+  /** Max |Δp| between the two backends over batches of 1, 3 and 64 windows (inputs: `make`, default MFCC-like). */
+  async function compare(p: FoldedTcn, T: number, nMfcc: number, seed: number, make = (B: number, s: number) => mfccLike(B, T, nMfcc, s)): Promise<number> {
     const tfjs = foldedForward(p);
     const onnx = await onnxTcnForward(ort.runtime!, p, T);
     let d = 0;
     try {
       for (const B of BATCHES) {
-        const x = flat(mfccLike(B, T, nMfcc, seed + B));
+        const x = flat(make(B, seed + B));
         const y = onnx.forward(x);
         const ref = tf.tidy(() => tfjs.forward(tf.tensor3d(x, [B, T, nMfcc])));
         const yRef = ref.dataSync();
@@ -136,7 +136,13 @@ describe.skipIf(!ort.runtime)(`the ONNX graph on onnxruntime gives the tfjs fuse
     const p = foldTcn(s.model, s.meta.norm);
     s.model.dispose();
     expect(p).not.toBeNull();
-    const d = await compare(p!, s.featureConfig.frames, s.featureConfig.nMfcc, 20);
+    const { frames: T, nMfcc } = s.featureConfig;
+    const make = (B: number, seed: number): Float32Array[] => normLike(s.meta.norm, B, T, seed);
+    const f = foldedForward(p!);
+    const top = tf.tidy(() => f.forward(tf.tensor3d(flat(make(64, 1)), [64, T, nMfcc])).max(1).dataSync());
+    f.dispose();
+    expect(Math.min(...top)).toBeLessThan(0.99);
+    const d = await compare(p!, T, nMfcc, 20, make);
     found[name] = d;
     expect(d).toBeLessThanOrEqual(1e-5);
   });

@@ -44,6 +44,17 @@ export function mfccLike(count: number, frames: number, nMfcc: number, seed: num
   }));
 }
 
+/**
+ * Features spread like a model's training features (its own per-coefficient mean and std): for
+ * comparing backends on a shipped model, whose statistics head generic MFCC-like values drive far
+ * out into a saturated softmax, where any two backends agree.
+ */
+export function normLike(norm: { readonly mean: readonly number[]; readonly std: readonly number[] }, count: number, frames: number, seed: number): Float32Array[] {
+  const r = seededRandom(seed);
+  const n = norm.mean.length;
+  return Array.from({ length: count }, () => Float32Array.from({ length: frames * n }, (_, i) => norm.mean[i % n] + norm.std[i % n] * gaussian(r)));
+}
+
 export function flat(xs: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(xs.reduce((n, x) => n + x.length, 0));
   let o = 0;
