@@ -9,6 +9,7 @@ import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
 import { buildArch, scaleLogits, trainingView, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
+import { syntheticBackground } from './synthetic-background.ts';
 import { readMono } from './audio.ts';
 import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
 import { clipExample } from './dataset.ts';
@@ -27,6 +28,9 @@ export interface AnnotatedSource {
   readonly species: string;
 }
 
+/** Synthetic fault-signal background examples per run (about a third of the recordings' background windows). */
+export const DEFAULT_SYNTHETIC_BACKGROUND = 240;
+
 export interface TrainOptions {
   readonly manifests: readonly string[];
   readonly annotated?: readonly AnnotatedSource[];
@@ -44,6 +48,8 @@ export interface TrainOptions {
   readonly labelSmoothing?: number;
   /** Mixup α: each epoch blends every example with a random partner, λ ~ Beta(α, α) (see mixup.ts). Default 0 = off. */
   readonly mixup?: number;
+  /** Background examples of synthetic input faults (noise, DC, hum, clipping, near-silence) added to training when it has a background class; default 240, 0 = none (synthetic-background.ts). */
+  readonly syntheticBackground?: number;
   /** Fit a temperature on the validation examples and divide the logits by it (default true; calibration.ts). */
   readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
@@ -271,6 +277,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (++done % 50 === 0) log(`features: ${done}/${split.train.length} training clips`);
   }
   for (const r of trainedOn) trainEx.push(...(await continuousExamples(r, dsOpts, true, noise)));
+  // Only where the data already has a background class (continuous recordings give one): a
+  // manifest of species clips alone keeps its label set.
+  const nSynthetic = trainEx.some((e) => e.label === BACKGROUND) ? (o.syntheticBackground ?? DEFAULT_SYNTHETIC_BACKGROUND) : 0;
+  if (nSynthetic > 0) {
+    trainEx.push(...syntheticBackground(cfg, nSynthetic, o.seed, dsOpts.windowS));
+    log(`synthetic background: ${nSynthetic} fault-signal examples (noise, DC, hum, clipping, near-silence)`);
+  }
   const labels = [...new Set(trainEx.map((e) => e.label))].sort((a, b) => (a === BACKGROUND ? 1 : b === BACKGROUND ? -1 : a.localeCompare(b)));
   const sameTape = new Set(split.sameTapeSpecies);
   const valAll: ValExample[] = [];

@@ -94,4 +94,23 @@ describe('training smoke test (tones as species)', () => {
       clf.dispose();
     }
   }, 120_000);
+
+  it('adds synthetic fault-signal background only where the data has a background class', async () => {
+    const dir = toneDataset();
+    mkdirSync(join(dir, 'bg'));
+    writeWav(join(dir, 'bg', 'sea.wav'), noise(20, 8000, 0.02, 99), 8000);
+    const counts = async (extra: number, withBg: boolean): Promise<Record<string, number>> => {
+      const out = join(dir, `m-${extra}-${withBg}`);
+      await trainAndWrite({
+        manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 1, patience: 1, seed: 3, batchSize: 8,
+        ...(withBg ? { background: [join(dir, 'bg')] } : {}), syntheticBackground: extra,
+        dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out, command: 'test', skipChecks: true,
+      });
+      return (JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { trainCounts: Record<string, number> }).trainCounts;
+    };
+    const none = await counts(0, true), seven = await counts(7, true);
+    expect(none.background).toBeGreaterThan(0); // windows of the recording
+    expect(seven.background).toBe(none.background + 7);
+    expect((await counts(7, false)).background).toBeUndefined(); // species clips alone: no background class appears
+  }, 120_000);
 });

@@ -14,6 +14,12 @@ function positiveInt(name: string, v: string): number {
   return n;
 }
 
+function nonNegativeInt(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be an integer ≥ 0, got '${v}'`);
+  return n;
+}
+
 function unitInterval(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${name} must be a number from 0 to 1, got '${v}'`);
@@ -67,11 +73,12 @@ export function register(program: Command): void {
     .option('--refit-teacher <dir>', 'with --refit-all and --teacher: a refit model (trained on every clip) teaching the refit; repeat', collect, [])
     .option('--distill-alpha <a>', 'with --teacher: weight of the hard label (0–1; default 0.5)')
     .option('--distill-temperature <t>', 'with --teacher: soften the teachers\' probabilities as softmax(z/t) (default 1)')
+    .option('--synthetic-background <n>', 'background examples of synthetic input faults (broadband noise, DC, mains hum, clipping, near-silence) added to training when it has a background class (--background or --annotations); 0 = none', '240')
     .option('--no-temperature', 'keep the raw probabilities: do not fit a temperature on the validation examples (calibration)')
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; temperature: boolean }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; temperature: boolean; syntheticBackground: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
@@ -89,6 +96,7 @@ export function register(program: Command): void {
         mixup: nonNegative('mixup', opts.mixup),
         headLoss: opts.headLoss,
         temperatureScaling: opts.temperature,
+        syntheticBackground: nonNegativeInt('synthetic-background', opts.syntheticBackground),
         initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),
         teachers: opts.teacher.map((d) => resolve(d)),
         refitTeachers: opts.refitTeacher.map((d) => resolve(d)),

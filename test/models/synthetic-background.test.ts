@@ -1,0 +1,44 @@
+// Synthetic fault-signal background: reproducible, labelled background, every kind present, and
+// the signals are what their names say.
+import { describe, expect, it } from 'vitest';
+import { faultSignal, SYNTHETIC_KINDS, syntheticBackground } from '../../models/synthetic-background.ts';
+import { featureConfigAt } from '../../models/feature-config.ts';
+import { seededRandom } from '../../models/random.ts';
+import { initDsp } from '../../streams/dsp/fft.ts';
+
+const cfg = featureConfigAt(16000);
+
+describe('faultSignal', () => {
+  const n = 16000, sr = 16000;
+  const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length;
+  const peak = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  it('dc sits at its level, clipped never exceeds it, quiet is far below it', () => {
+    const r = seededRandom(1);
+    expect(Math.abs(mean(faultSignal('dc', n, sr, -6, r)))).toBeCloseTo(10 ** (-6 / 20), 3);
+    expect(peak(faultSignal('clipped', n, sr, -10, r))).toBeLessThanOrEqual(10 ** (-10 / 20) + 1e-7);
+    expect(peak(faultSignal('quiet', n, sr, -6, r))).toBeLessThan(1e-3);
+  });
+  it('hum has its power at 50 or 60 Hz, brown noise is low-heavy, white is not', () => {
+    const r = seededRandom(2);
+    // power of x at frequency f (one DFT bin)
+    const at = (x: Float32Array, f: number) => { let c = 0, s = 0; x.forEach((v, i) => { c += v * Math.cos(2 * Math.PI * f * i / sr); s += v * Math.sin(2 * Math.PI * f * i / sr); }); return (c * c + s * s) / x.length; };
+    const hum = faultSignal('hum', n, sr, -6, r);
+    expect(Math.max(at(hum, 50), at(hum, 60))).toBeGreaterThan(1000 * at(hum, 1000));
+    const brown = faultSignal('brown', n, sr, -6, r), white = faultSignal('white', n, sr, -6, r);
+    expect(at(brown, 20) / at(brown, 4000)).toBeGreaterThan(100);
+    expect(at(white, 20) / at(white, 4000)).toBeLessThan(100);
+  });
+});
+
+describe('syntheticBackground', () => {
+  it('gives `count` background feature matrices of every kind, the same for the same seed', async () => {
+    await initDsp();
+    const a = syntheticBackground(cfg, 14, 3), b = syntheticBackground(cfg, 14, 3), c = syntheticBackground(cfg, 14, 4);
+    expect(a).toHaveLength(14);
+    expect(new Set(a.map((e) => e.label))).toEqual(new Set(['background']));
+    expect(new Set(a.map((e) => e.source.split(':')[1]))).toEqual(new Set(SYNTHETIC_KINDS));
+    a.forEach((e) => { expect(e.x).toHaveLength(cfg.frames * cfg.nMfcc); expect(e.x.every(Number.isFinite)).toBe(true); });
+    expect(a.map((e) => Array.from(e.x))).toEqual(b.map((e) => Array.from(e.x)));
+    expect(Array.from(a[0].x)).not.toEqual(Array.from(c[0].x));
+  });
+});
