@@ -10,6 +10,7 @@ import { defaultFeatureConfig, featureConfigAt } from '../../models/feature-conf
 import { featuresOf } from '../../models/features.ts';
 import { readManifest } from '../../models/manifest.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
+import { faultInputs } from '../../scripts/fault-inputs.ts';
 
 const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
@@ -17,6 +18,23 @@ if (!hasData) console.warn(`SKIP: shipped model on real clips — no data at ${d
 const dir = defaultModelDir();
 
 describe('shipped model', () => {
+  it('makes no detection on input-chain faults: silence, hiss, a clipping input, DC, mains hum, brown noise', async () => {
+    await initDsp();
+    const sr = 48000, inputs = faultInputs(sr);
+    const faults = ['digital silence', 'white noise −60 dBFS', 'white noise −20 dBFS', 'clipped white noise', 'DC offset 0.5', '60 Hz hum', 'brown noise'];
+    const clf = await loadClassifier();
+    try {
+      const preds = clf.predictBatch(faults.map((f) => featuresOf(inputs[f], sr, clf.featureConfig)));
+      const named = preds.map((p, i) => `${faults[i]}: ${p.species}`);
+      expect(named).toEqual(faults.map((f) => `${f}: ${preds[faults.indexOf(f)].species === 'unknown' ? 'unknown' : 'background'}`));
+      // and the detector is not deaf: a click train is a species (sperm whales click)
+      const clicks = clf.predictBatch([featuresOf(inputs['clicks, 10 per second'], sr, clf.featureConfig)])[0];
+      expect(['background', 'unknown']).not.toContain(clicks.species);
+    } finally {
+      clf.dispose();
+    }
+  });
+
   it('loads, with the feature config the code computes', async () => {
     const clf = await loadClassifier();
     try {
