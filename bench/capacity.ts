@@ -63,7 +63,7 @@ const MAX_LAG_S = 1;
 export const runs = 1;
 export const units: Record<string, string> = {
   max_stations_kept_up: 'stations (of those tried)',
-  cpu_pct_per_station: `% of one core (at the highest step that kept up; model: ${process.env.CAP_MODEL ?? 'shipped'})`,
+  cpu_pct_per_station: `% of one core (at the highest step that kept up; model: ${MODEL})`,
 };
 for (const n of COUNTS) {
   units[`behind_s_n${n}`] = 's (audio behind wall clock at the end, worst station)';

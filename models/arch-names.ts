@@ -9,3 +9,6 @@ export function isArchName(s: string): s is ArchName {
 
 /** Added under the square root of ClipStatistics' variance (architectures.ts); fold.ts needs it without tfjs. */
 export const CLIP_STATS_EPS = 1e-6;
+
+/** Layer names of the statistics head (architectures.ts builds it, fold.ts finds it by them, without tfjs). */
+export const STATS_HEAD = { stats: 'stats', bn: 'stats_bn', dropout: 'stats_dropout', logits: 'stats_logits', conv: 'conv_logits', sum: 'logits', probs: 'probs' } as const;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 // Dropout layers take no seed: a seeded tfjs dropout draws the same mask on every batch. Training
 // makes the run reproducible by seeding the random source instead (see train.ts).
 export { ARCH_NAMES, isArchName, type ArchName } from './arch-names.ts';
-import { CLIP_STATS_EPS, type ArchName } from './arch-names.ts';
+import { CLIP_STATS_EPS, STATS_HEAD, type ArchName } from './arch-names.ts';
 
 /** One temporal conv stage: filters, kernel size, stride, max-pool by 2 after it. */
 interface Stage { readonly filters: number; readonly k: number; readonly stride: number; readonly pool: boolean }
@@ -53,14 +53,7 @@ tf.serialization.registerClass(TimeMeanNormalization);
 export class ClipStatistics extends tf.layers.Layer {
   static className = 'ClipStatistics';
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const T = x.shape[1] as number;
-      const mean = tf.mean(x, 1, true);
-      const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), CLIP_STATS_EPS));
-      const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
-      return tf.concat([tf.squeeze(mean, [1]), std, step], -1);
-    });
+    return tf.tidy(() => timeStatistics(Array.isArray(inputs) ? inputs[0] : inputs, CLIP_STATS_EPS));
   }
   override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
@@ -68,6 +61,20 @@ export class ClipStatistics extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(ClipStatistics);
+
+/**
+ * [mean ‖ sqrt(variance + eps) ‖ mean |step|] over time of x [B, T, C] → [B, 3C]: the layer above,
+ * and the fused forward (fast-forward.ts, per-coefficient eps, the time mean it already has).
+ */
+export function timeStatistics(x: tf.Tensor, eps: number | tf.Tensor, mean: tf.Tensor = tf.mean(x, 1, true)): tf.Tensor2D {
+  const T = x.shape[1] as number;
+  const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), eps));
+  const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
+  return tf.concat([tf.squeeze(mean, [1]), std, step], -1) as tf.Tensor2D;
+}
+
+/** Whether the model has the statistics head (tcn…-stats). */
+const hasStatsHead = (model: tf.LayersModel): boolean => model.layers.some((l) => l.name === STATS_HEAD.logits);
 
 export interface ArchInput {
   readonly frames: number;
@@ -144,13 +151,13 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
   }
   // A linear head on the window's statistics, its logits added to the conv branch's. Layer names
   // matter: fold.ts finds the statistics head by them.
-  const convLogits = tf.layers.dense({ units: nClasses, name: 'conv_logits', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
-  let s = new ClipStatistics({ name: 'stats' }).apply(input) as tf.SymbolicTensor;
-  s = tf.layers.batchNormalization({ axis: -1, name: 'stats_bn' }).apply(s) as tf.SymbolicTensor;
-  s = tf.layers.dropout({ rate: 0.2, name: 'stats_dropout' }).apply(s) as tf.SymbolicTensor;
-  const statsLogits = tf.layers.dense({ units: nClasses, name: 'stats_logits', kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }) }).apply(s) as tf.SymbolicTensor;
-  const logits = tf.layers.add({ name: 'logits' }).apply([convLogits, statsLogits]) as tf.SymbolicTensor;
-  const out = tf.layers.activation({ activation: 'softmax', name: 'probs' }).apply(logits) as tf.SymbolicTensor;
+  const convLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.conv, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
+  let s = new ClipStatistics({ name: STATS_HEAD.stats }).apply(input) as tf.SymbolicTensor;
+  s = tf.layers.batchNormalization({ axis: -1, name: STATS_HEAD.bn }).apply(s) as tf.SymbolicTensor;
+  s = tf.layers.dropout({ rate: 0.2, name: STATS_HEAD.dropout }).apply(s) as tf.SymbolicTensor;
+  const statsLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.logits, kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }) }).apply(s) as tf.SymbolicTensor;
+  const logits = tf.layers.add({ name: STATS_HEAD.sum }).apply([convLogits, statsLogits]) as tf.SymbolicTensor;
+  const out = tf.layers.activation({ activation: 'softmax', name: STATS_HEAD.probs }).apply(logits) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name });
 }
 
@@ -163,9 +170,9 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
  * With headLoss 'joint', and for any other model, the model trains as itself.
  */
 export function trainingView(model: tf.LayersModel, headLoss: 'separate' | 'joint' = 'separate'): { readonly model: tf.LayersModel; readonly heads: number } {
-  if (headLoss === 'joint' || !model.layers.some((l) => l.name === 'stats_logits')) return { model, heads: 1 };
+  if (headLoss === 'joint' || !hasStatsHead(model)) return { model, heads: 1 };
   const probs = (name: string) => tf.layers.activation({ activation: 'softmax', name: `${name}_probs` }).apply(model.getLayer(name).output as tf.SymbolicTensor) as tf.SymbolicTensor;
-  const out = tf.layers.concatenate({ name: 'head_probs' }).apply([probs('conv_logits'), probs('stats_logits')]) as tf.SymbolicTensor;
+  const out = tf.layers.concatenate({ name: 'head_probs' }).apply([probs(STATS_HEAD.conv), probs(STATS_HEAD.logits)]) as tf.SymbolicTensor;
   return { model: tf.model({ inputs: model.inputs, outputs: out, name: `${model.name}_training` }), heads: 2 };
 }
 
@@ -175,7 +182,7 @@ export function trainingView(model: tf.LayersModel, headLoss: 'separate' | 'join
  * Exact (softmax(z/T) out), and the folded and ONNX paths pick it up with the weights.
  */
 export function scaleLogits(model: tf.LayersModel, temperature: number): void {
-  const names = model.layers.some((l) => l.name === 'stats_logits') ? ['conv_logits', 'stats_logits'] : [model.layers[model.layers.length - 1].name];
+  const names = hasStatsHead(model) ? [STATS_HEAD.conv, STATS_HEAD.logits] : [model.layers[model.layers.length - 1].name];
   for (const name of names) {
     const layer = model.getLayer(name);
     if (layer.getClassName() !== 'Dense') throw new Error(`scaleLogits: ${name} is a ${layer.getClassName()}, not the Dense layer that makes the logits`);

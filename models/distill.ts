@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FeatureConfig } from '../streams/types.ts';
 import { loadClassifier } from './classifier.ts';
+import { argmaxOf } from './clip-aggregate.ts';
 import { featureConfigDiff } from './feature-config.ts';
 
 export interface DistillOptions {
@@ -145,8 +146,8 @@ export function distilledTargetTensor(xs: tf.Tensor, ys: tf.Tensor, norm: { read
     });
   }
   const hard = Float32Array.from(ys.dataSync());
-  const top = (a: Float32Array, i: number): number => { let b = 0; for (let j = 1; j < k; j++) if (a[i * k + j] > a[i * k + b]) b = j; return b; };
+  const row = (a: Float32Array, i: number): Float32Array => a.subarray(i * k, (i + 1) * k);
   let agree = 0;
-  for (let i = 0; i < n; i++) if (top(hard, i) === top(soft, i)) agree++;
+  for (let i = 0; i < n; i++) if (argmaxOf(row(hard, i)) === argmaxOf(row(soft, i))) agree++;
   return { targets: tf.tensor2d(distillTargets(hard, soft, o.alpha), [n, k]), agreement: n > 0 ? agree / n : 0 };
 }

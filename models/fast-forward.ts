@@ -5,6 +5,7 @@
 // any layout this does not recognise) keep model.apply. The folding (foldTcn) is shared with the
 // ONNX exporter (onnx/export.ts), so both backends compute from the same numbers.
 import * as tf from '@tensorflow/tfjs';
+import { timeStatistics } from './architectures.ts';
 import { foldLayers, type FoldedTcn, type InputNorm, type LayerView } from './fold.ts';
 
 export type { FoldedConv, FoldedDense, FoldedTcn, InputNorm, LayerView } from './fold.ts';
@@ -57,13 +58,7 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     const feat = tf.concat([tf.mean(h4, [1, 2]), tf.max(h4, [1, 2])], 1) as tf.Tensor2D;
     const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
     let logits = tf.fused.matMul({ a: hid, b: w2, bias: b2 });
-    if (st && mean) {
-      const T = x.shape[1];
-      const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), st.eps));
-      const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
-      const f = tf.concat([tf.squeeze(mean, [1]), std, step], 1) as tf.Tensor2D;
-      logits = tf.add(logits, tf.fused.matMul({ a: f, b: st.w, bias: st.b }));
-    }
+    if (st && mean) logits = tf.add(logits, tf.fused.matMul({ a: timeStatistics(x, st.eps, mean), b: st.w, bias: st.b }));
     return tf.softmax(logits) as tf.Tensor2D;
   });
   return { forward, dispose: () => owned.forEach((t) => t.dispose()) };

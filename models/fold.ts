@@ -5,7 +5,7 @@
 // tfjs, whose ~43 MB of live heap every full garbage collection had to mark during a replay.
 // No tfjs import here, on purpose (test/models/fold.test.ts checks the import graph).
 
-import { CLIP_STATS_EPS } from './arch-names.ts';
+import { CLIP_STATS_EPS, STATS_HEAD } from './arch-names.ts';
 
 /** One layer: its class, its config (camelCase keys, as tfjs getConfig gives them), its weights in layer order. */
 export interface LayerView {
@@ -74,8 +74,8 @@ export interface FoldedTcn {
   readonly stats: FoldedStats | null;
 }
 
-/** Layer names of the statistics head (architectures.ts tcn with stats); the head reads the model input. */
-const STATS_LAYERS = ['stats', 'stats_bn', 'stats_logits', 'logits', 'probs'];
+/** The statistics head's layers that fold.ts reads, in foldStats' order; the head reads the model input. */
+const STATS_LAYERS: readonly string[] = [STATS_HEAD.stats, STATS_HEAD.bn, STATS_HEAD.logits, STATS_HEAD.sum, STATS_HEAD.probs];
 
 const layerName = (l: LayerView): string => String(l.config.name ?? '');
 

@@ -360,9 +360,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     if (temperature !== 1) {
       scaleLogits(model, temperature);
       valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
-      log(`temperature ${temperature}: calibration error on the validation examples ${errorBefore.toFixed(3)} → ${calibrationError(valProbs, valIdx).toFixed(3)}`);
     }
     const calibration = { temperature, errorBefore, errorAfter: calibrationError(valProbs, valIdx), n: valProbs.length };
+    if (temperature !== 1) log(`temperature ${temperature}: calibration error on the validation examples ${errorBefore.toFixed(3)} → ${calibration.errorAfter.toFixed(3)}`);
     const threshold = calibrateThreshold(valProbs, valTruth, labels);
     let refit: TrainResult['refit'];
     if (o.refitAll && split.val.length > 0) {
