@@ -26,6 +26,8 @@ export interface CardInput {
   readonly trainedOnRecordings: readonly string[];
   readonly heldOutRecordings: readonly string[];
   readonly bestEpoch: number;
+  /** Each branch of a statistics-head model kept at its own best epoch (bestEpoch is the later). */
+  readonly branchEpochs?: { readonly conv: number; readonly stats: number };
   /** The shipped model was trained again on every clip (validation tapes too) for bestEpoch epochs. */
   readonly refit?: { readonly clips: number; readonly epochs: number; readonly examples: number };
   readonly epochs: number;
@@ -83,10 +85,10 @@ export function renderCard(c: CardInput): string {
   if (c.thresholdRule) lines.push(`The threshold was chosen on ${c.thresholdRule}.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');
-  lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; best epoch ${c.bestEpoch} of ${c.epochs} run (early stopping on the validation score: mean of the tape-disjoint clip macro-F1 and the held-out window macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');
+  lines.push(`Seed ${c.seed}; trained ${c.trainedAt}; ${c.branchEpochs ? `each branch kept at the epoch where it scored best alone — conv branch ${c.branchEpochs.conv}, statistics head ${c.branchEpochs.stats} — of ${c.epochs} run` : `best epoch ${c.bestEpoch} of ${c.epochs} run`} (early stopping on the validation score: mean of the tape-disjoint clip macro-F1 and the held-out window macro-F1, mean ${c.epochSeconds.toFixed(0)} s wall per epoch on a shared 2-core machine, tfjs wasm backend). Feature config (stored in feature-config.json; loading a model whose config differs from the code's is an error):`, '');
   lines.push('```json', JSON.stringify(c.cfg), '```', '');
   if (c.refit) {
-    lines.push(`**The shipped weights are a refit.** After the split run chose the epoch count, the same recipe (seed, augmentation, architecture) trained a fresh model on all ${c.refit.clips} clips — validation tapes included — for ${c.refit.epochs} epochs (${c.refit.examples} examples). It has heard more recorders, which is what new hydrophones need, but no clip is left to score it on: the clip results below are those of the split model, an estimate for a model that saw fewer tapes. The held-out continuous recordings stayed out of both, so the streaming check and the threshold below are the shipped model's own.`, '');
+    lines.push(`**The shipped weights are a refit.** After the split run chose the epoch count, the same recipe (seed, augmentation, architecture) trained a fresh model on all ${c.refit.clips} clips — validation tapes included — for ${c.refit.epochs} epochs${c.branchEpochs ? ` (each branch kept at its split-run epoch)` : ''} (${c.refit.examples} examples). It has heard more recorders, which is what new hydrophones need, but no clip is left to score it on: the clip results below are those of the split model, an estimate for a model that saw fewer tapes. The held-out continuous recordings stayed out of both, so the streaming check and the threshold below are the shipped model's own.`, '');
   }
   lines.push('## Data', '');
   lines.push(`Manifests: ${c.manifests.map((m) => `\`${m}\``).join(', ')}. ${c.nTrainClips} training clips, ${c.nValClips} validation clips. Continuous recordings used for training (call windows and call-free background windows): ${c.trainedOnRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}; held out for validation and the streaming check: ${c.heldOutRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}.`, '');

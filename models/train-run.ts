@@ -33,6 +33,7 @@ export interface RunSummary {
   readonly command: string;
   readonly threshold: number;
   readonly bestEpoch: number;
+  readonly branchEpochs?: { readonly conv: number; readonly stats: number };
   readonly disjointTop: Metrics;
   readonly disjointThresholded: Metrics;
   readonly sameTapeTop: Metrics | null;
@@ -98,7 +99,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   }
   const baselines = readBaselines(o.compare ?? []);
   const rel = (p: string): string => relative(projectRoot, p).startsWith('..') ? p : relative(projectRoot, p);
-  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold, bestEpoch: res.bestEpoch, disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
+  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold, bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
   writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
   const dataRoot = process.env.HYDROMON_DATA;
   const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
@@ -108,7 +109,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     refit: res.refit ? { clips: res.split.train.length + res.split.val.length, epochs: res.bestEpoch, examples: res.refit.nTrain } : undefined,
     nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
-    bestEpoch: res.bestEpoch, epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
+    bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
     calibration: res.calibration,
   };

@@ -21,6 +21,7 @@ import { gaussian, seededRandom, shuffleInPlace } from './random.ts';
 import { groupSplit, type SplitResult } from './split.ts';
 import { useWasmBackend } from './wasm-backend.ts';
 import { mixupPlan, mixupTensors } from './mixup.ts';
+import { BranchCheckpoints } from './branch-checkpoint.ts';
 import { checkDistillOptions, checkTeachers, distilledTargetTensor, loadTeachers, type DistillOptions, type Teacher } from './distill.ts';
 
 export interface AnnotatedSource {
@@ -54,6 +55,12 @@ export interface TrainOptions {
   readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
   readonly headLoss?: 'separate' | 'joint';
+  /**
+   * Statistics-head models with separate losses: keep each branch at the epoch where its own head
+   * scored best (branch-checkpoint.ts), and stop when neither has improved for `patience` epochs.
+   * Default true; false keeps one checkpoint for the whole model, chosen by the summed output.
+   */
+  readonly branchCheckpoints?: boolean;
   /**
    * Seed of the training randomness only — weight init, dropout, shuffling and the per-epoch
    * recorder responses — so models differing only in it share split and augmented examples
@@ -92,6 +99,8 @@ export interface EpochLog {
   readonly valMacroF1: number;
   /** Selection score: mean of tape-disjoint clip macro-F1 and held-out window macro-F1. */
   readonly score: number;
+  /** With branch checkpoints: the selection score of each head alone. */
+  readonly branchScores?: { readonly conv: number; readonly stats: number };
   readonly seconds: number;
 }
 
@@ -116,6 +125,8 @@ export interface TrainResult {
   readonly calibration: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
   readonly history: EpochLog[];
   readonly bestEpoch: number;
+  /** With branch checkpoints: the epoch each branch was kept at (bestEpoch is the later one). */
+  readonly branchEpochs?: { readonly conv: number; readonly stats: number };
   readonly nTrain: number;
   readonly trainCounts: Record<string, number>;
   readonly skippedVal: number;
@@ -323,24 +334,41 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const bs = o.batchSize ?? 32;
     const history: EpochLog[] = [];
     let best = -1, bestEpoch = 0, bestWeights: tf.Tensor[] | null = null;
+    const branches = fit.heads === 2 && o.branchCheckpoints !== false ? new BranchCheckpoints(model) : null;
     const valTruth = val.map((e) => e.label);
     // Model selection weighs the two things validation can tell apart: species on unseen tapes
     // (clips) and calls vs. ocean noise on unseen recordings (windows), equally.
     const isDisjointClip = val.map((e) => e.kind === 'clip' && !e.sameTape);
     const isWindow = val.map((e) => e.kind !== 'clip');
-    for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const t0 = Date.now();
-      const loss = await fitEpoch(fit.model, fit.heads, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
-      const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+    const selection = (probs: readonly Float32Array[]): { m: ReturnType<typeof classificationMetrics>; score: number } => {
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
       const part = (keep: boolean[]): number | null => (keep.some(Boolean) ? classificationMetrics(valTruth.filter((_, i) => keep[i]), top.filter((_, i) => keep[i]), labels).macro_f1 : null);
       const parts = [part(isDisjointClip), part(isWindow)].filter((x): x is number => x !== null);
-      const score = parts.length > 0 ? parts.reduce((a, b) => a + b, 0) / parts.length : m.macro_f1;
-      const e: EpochLog = { epoch, loss, valAccuracy: m.accuracy, valMacroF1: m.macro_f1, score, seconds: (Date.now() - t0) / 1000 };
+      return { m, score: parts.length > 0 ? parts.reduce((a, b) => a + b, 0) / parts.length : m.macro_f1 };
+    };
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = Date.now();
+      const loss = await fitEpoch(fit.model, fit.heads, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
+      const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
+      const { m, score } = selection(probs);
+      let branchScores: EpochLog['branchScores'];
+      if (branches) {
+        const K = labels.length;
+        const both = await predictProbs(fit.model, val.map((e) => e.x), cfg, norm, 2 * K);
+        branchScores = { conv: selection(both.map((p) => p.subarray(0, K))).score, stats: selection(both.map((p) => p.subarray(K))).score };
+      }
+      const e: EpochLog = { epoch, loss, valAccuracy: m.accuracy, valMacroF1: m.macro_f1, score, ...(branchScores ? { branchScores } : {}), seconds: (Date.now() - t0) / 1000 };
       history.push(e);
       o.onEpoch?.(e);
-      if (score > best) {
+      if (branches && branchScores) {
+        branches.update(epoch, branchScores);
+        bestEpoch = branches.lastBest();
+        if (epoch - bestEpoch >= (o.patience ?? 8)) {
+          log(`early stop at epoch ${epoch}: neither branch better since epoch ${bestEpoch} (conv branch kept at epoch ${branches.epochOf('conv')}, statistics head at ${branches.epochOf('stats')})`);
+          break;
+        }
+      } else if (score > best) {
         best = score; bestEpoch = epoch;
         bestWeights?.forEach((w) => w.dispose());
         bestWeights = model.getWeights().map((w) => w.clone());
@@ -351,6 +379,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     }
     xAll.dispose(); yAll.dispose();
     if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
+    const branchEpochs = branches ? { conv: branches.epochOf('conv'), stats: branches.epochOf('stats') } : undefined;
+    branches?.restore();
     let valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
     // Models trained on few tapes are overconfident on new ones: one temperature, fitted on every
     // validation example, makes the top probability honest before the threshold is chosen on it.
@@ -381,16 +411,20 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
       const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);
       const rr = seededRandom(initSeed ^ 0x4321);
+      // each branch stops at its own split-run epoch, as it did there
+      const rBranches = branchEpochs ? new BranchCheckpoints(rModel) : null;
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
         const loss = await fitEpoch(rFit.model, rFit.heads, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+        if (rBranches && branchEpochs) for (const b of ['conv', 'stats'] as const) if (epoch === branchEpochs[b]) rBranches.keep(b, epoch);
       }
+      rBranches?.restore();
       rx.dispose(); ry.dispose();
       if (temperature !== 1) scaleLogits(rModel, temperature); // the split model's temperature: the refit has no clip left to fit one on
       refit = { model: rModel, norm: rNorm, nTrain: allEx.length, trainCounts: rCounts };
     }
-    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, calibration, history, bestEpoch, nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
+    return { model, labels, norm, threshold, split, heldOut, trainedOn, val, valProbs, calibration, history, bestEpoch, ...(branchEpochs ? { branchEpochs } : {}), nTrain: trainEx.length, trainCounts, skippedVal: valAll.length - val.length, cfg, refit };
   } finally {
     Math.random = realRandom;
     teachers.forEach((t) => t.dispose());

@@ -95,6 +95,35 @@ describe('training smoke test (tones as species)', () => {
     }
   }, 120_000);
 
+  it('a statistics-head model keeps each branch at its own best epoch, in the split run and in the refit', async () => {
+    const dir = toneDataset();
+    const out = join(dir, 'branches');
+    const logs: string[] = [];
+    const history: Array<{ conv: number; stats: number } | undefined> = [];
+    const summary = await trainAndWrite({
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 5, patience: 5, seed: 3, batchSize: 8, learningRate: 3e-3,
+      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, temperatureScaling: false,
+      out, command: 'test', skipChecks: true, refitAll: true, log: (m) => logs.push(m), onEpoch: (e) => history.push(e.branchScores),
+    });
+    expect(history).toHaveLength(5);
+    const h = history.map((b) => b!);
+    // each branch's epoch is the first where its own score peaked
+    const firstBest = (k: 'conv' | 'stats') => 1 + h.findIndex((b) => b[k] === Math.max(...h.map((x) => x[k])));
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { branchEpochs: { conv: number; stats: number }; bestEpoch: number; refit: { epochs: number } };
+    expect(card.branchEpochs).toEqual({ conv: firstBest('conv'), stats: firstBest('stats') });
+    expect(summary.bestEpoch).toBe(Math.max(card.branchEpochs.conv, card.branchEpochs.stats));
+    expect(logs.filter((l) => l.startsWith('refit epoch'))).toHaveLength(summary.bestEpoch);
+    expect(readFileSync(join(out, 'MODEL_CARD.md'), 'utf8')).toContain(`conv branch ${card.branchEpochs.conv}, statistics head ${card.branchEpochs.stats}`);
+    // with the option off, one checkpoint and no branch scores
+    const one: Array<unknown> = [];
+    await trainAndWrite({
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 2, patience: 2, seed: 3, batchSize: 8, branchCheckpoints: false,
+      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out: join(dir, 'one'), command: 'test', skipChecks: true, onEpoch: (e) => one.push(e.branchScores),
+    });
+    expect(one).toEqual([undefined, undefined]);
+    expect(JSON.parse(readFileSync(join(dir, 'one', 'card.json'), 'utf8')).branchEpochs).toBeUndefined();
+  }, 180_000);
+
   it('adds synthetic fault-signal background only where the data has a background class', async () => {
     const dir = toneDataset();
     mkdirSync(join(dir, 'bg'));
