@@ -1,7 +1,7 @@
 // The architecture names, apart from their tfjs definitions (architectures.ts): the CLI lists
 // them without loading tfjs, which every other command (run, replay) would then carry.
-export type ArchName = 'seed-cnn' | 'dense-baseline' | 'tcn' | 'tcn-cmn' | 'tcn-cmn-lite' | 'tcn-cmn-slim' | 'tcn-cmn-stats' | 'tcn-cmn-stats-range';
-export const ARCH_NAMES: readonly ArchName[] = ['seed-cnn', 'dense-baseline', 'tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim', 'tcn-cmn-stats', 'tcn-cmn-stats-range'];
+export type ArchName = 'seed-cnn' | 'dense-baseline' | 'tcn' | 'tcn-cmn' | 'tcn-cmn-lite' | 'tcn-cmn-slim' | 'tcn-cmn-stats';
+export const ARCH_NAMES: readonly ArchName[] = ['seed-cnn', 'dense-baseline', 'tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim', 'tcn-cmn-stats'];
 
 export function isArchName(s: string): s is ArchName {
   return (ARCH_NAMES as readonly string[]).includes(s);

@@ -45,44 +45,33 @@ tf.serialization.registerClass(TimeMeanNormalization);
 
 /**
  * Summary statistics of a window over time, per coefficient: mean, standard deviation and mean
- * absolute frame-to-frame change (and, with `range`, max − min) → [batch, 3 or 4 × coefficients].
- * The mean is the spectral envelope that time-mean normalisation takes away from the conv branch; a
- * logistic regression on these alone beat the conv model on unseen tapes (scripts/stats-baseline.ts:
- * 58.5 % over three splits against 46.6 % for nine tcn-cmn runs).
+ * absolute frame-to-frame change → [batch, 3 × coefficients]. The mean is the spectral envelope
+ * that time-mean normalisation takes away from the conv branch; a logistic regression on these
+ * alone beat the conv model on unseen tapes (scripts/stats-baseline.ts: 58.5 % over three splits
+ * against 46.6 % for nine tcn-cmn runs). Adding max − min per coefficient helped the regression
+ * (+2–3 points) but not the model (59.0 % against 59.4 % over six paired runs), so it is not here.
  */
 export class ClipStatistics extends tf.layers.Layer {
   static className = 'ClipStatistics';
-  readonly range: boolean;
-  constructor(args: { name?: string; range?: boolean } = {}) {
-    super({ name: args.name });
-    this.range = args.range === true;
-  }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => timeStatistics(Array.isArray(inputs) ? inputs[0] : inputs, CLIP_STATS_EPS, undefined, this.range));
+    return tf.tidy(() => timeStatistics(Array.isArray(inputs) ? inputs[0] : inputs, CLIP_STATS_EPS));
   }
   override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
-    return [s[0], (this.range ? 4 : 3) * (s[2] as number)];
-  }
-  override getConfig(): tf.serialization.ConfigDict {
-    // `range` only when set, so models saved before it existed read back as they were
-    return this.range ? { ...super.getConfig(), range: true } : super.getConfig();
+    return [s[0], 3 * (s[2] as number)];
   }
 }
 tf.serialization.registerClass(ClipStatistics);
 
 /**
- * [mean ‖ sqrt(variance + eps) ‖ mean |step| (‖ max − min)] over time of x [B, T, C] → [B, 3C or
- * 4C]: the layer above, and the fused forward (fast-forward.ts, per-coefficient eps, the time mean
- * it already has).
+ * [mean ‖ sqrt(variance + eps) ‖ mean |step|] over time of x [B, T, C] → [B, 3C]: the layer above,
+ * and the fused forward (fast-forward.ts, per-coefficient eps, the time mean it already has).
  */
-export function timeStatistics(x: tf.Tensor, eps: number | tf.Tensor, mean: tf.Tensor = tf.mean(x, 1, true), range = false): tf.Tensor2D {
+export function timeStatistics(x: tf.Tensor, eps: number | tf.Tensor, mean: tf.Tensor = tf.mean(x, 1, true)): tf.Tensor2D {
   const T = x.shape[1] as number;
   const std = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(x, mean)), 1), eps));
   const step = tf.mean(tf.abs(tf.sub(x.slice([0, 1, 0], [-1, T - 1, -1]), x.slice([0, 0, 0], [-1, T - 1, -1]))), 1);
-  const parts = [tf.squeeze(mean, [1]), std, step];
-  if (range) parts.push(tf.sub(tf.max(x, 1), tf.min(x, 1)));
-  return tf.concat(parts, -1) as tf.Tensor2D;
+  return tf.concat([tf.squeeze(mean, [1]), std, step], -1) as tf.Tensor2D;
 }
 
 /** Whether the model has the statistics head (tcn…-stats). */
@@ -137,7 +126,7 @@ export function denseBaseline({ frames, nMfcc, nClasses, seed }: ArchInput): tf.
  * fraction of the 2-D cost. Input batch-norm standardises each coefficient (c0 carries the gain),
  * global average + max pooling makes it indifferent to where in the window the call sits.
  */
-export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full', stats = false, range = false): tf.LayersModel {
+export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full', stats = false): tf.LayersModel {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
   const input = tf.input({ shape: [frames, nMfcc] });
   const first = cmn ? (new TimeMeanNormalization({}).apply(input) as tf.SymbolicTensor) : input;
@@ -156,7 +145,7 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
   h = tf.layers.dropout({ rate: 0.4 }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(6) }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dropout({ rate: 0.3 }).apply(h) as tf.SymbolicTensor;
-  const name = (cmn ? 'tcn_cmn' : 'tcn') + (layout === 'full' ? '' : `_${layout}`) + (stats ? '_stats' : '') + (range ? '_range' : '');
+  const name = (cmn ? 'tcn_cmn' : 'tcn') + (layout === 'full' ? '' : `_${layout}`) + (stats ? '_stats' : '');
   if (!stats) {
     const out = tf.layers.dense({ units: nClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
     return tf.model({ inputs: input, outputs: out, name });
@@ -164,7 +153,7 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
   // A linear head on the window's statistics, its logits added to the conv branch's. Layer names
   // matter: fold.ts finds the statistics head by them.
   const convLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.conv, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
-  let s = new ClipStatistics({ name: STATS_HEAD.stats, range }).apply(input) as tf.SymbolicTensor;
+  let s = new ClipStatistics({ name: STATS_HEAD.stats }).apply(input) as tf.SymbolicTensor;
   s = tf.layers.batchNormalization({ axis: -1, name: STATS_HEAD.bn }).apply(s) as tf.SymbolicTensor;
   s = tf.layers.dropout({ rate: 0.2, name: STATS_HEAD.dropout }).apply(s) as tf.SymbolicTensor;
   const statsLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.logits, kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }) }).apply(s) as tf.SymbolicTensor;
@@ -213,7 +202,6 @@ export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
     case 'tcn-cmn-lite': return tcn(input, true, 'lite');
     case 'tcn-cmn-slim': return tcn(input, true, 'slim');
     case 'tcn-cmn-stats': return tcn(input, true, 'full', true);
-    case 'tcn-cmn-stats-range': return tcn(input, true, 'full', true, true);
   }
 }
 

@@ -44,7 +44,6 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     eps: keep(tf.tensor1d(p.stats.eps)),
     w: keep(tf.tensor2d(p.stats.dense.weights, [...p.stats.dense.shape])),
     b: keep(tf.tensor1d(p.stats.dense.bias)),
-    range: p.stats.range,
   };
   const forward: Forward = (x) => tf.tidy((): tf.Tensor2D => {
     const mean = cmn || st ? tf.mean(x, 1, true) : null;
@@ -59,7 +58,7 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     const feat = tf.concat([tf.mean(h4, [1, 2]), tf.max(h4, [1, 2])], 1) as tf.Tensor2D;
     const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
     let logits = tf.fused.matMul({ a: hid, b: w2, bias: b2 });
-    if (st && mean) logits = tf.add(logits, tf.fused.matMul({ a: timeStatistics(x, st.eps, mean, st.range), b: st.w, bias: st.b }));
+    if (st && mean) logits = tf.add(logits, tf.fused.matMul({ a: timeStatistics(x, st.eps, mean), b: st.w, bias: st.b }));
     return tf.softmax(logits) as tf.Tensor2D;
   });
   return { forward, dispose: () => owned.forEach((t) => t.dispose()) };

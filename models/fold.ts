@@ -56,8 +56,7 @@ export interface FoldedDense { readonly weights: Float32Array; readonly shape: r
  * softmax. The standardisation and the head's batch-norm are folded into `dense`; eps is per
  * coefficient because the model's epsilon was added in standardised units.
  */
-/** `range`: the statistics end with max − min over time (tcn-cmn-stats-range), 4C wide instead of 3C. */
-export interface FoldedStats { readonly eps: Float32Array; readonly dense: FoldedDense; readonly range: boolean }
+export interface FoldedStats { readonly eps: Float32Array; readonly dense: FoldedDense }
 
 /**
  * A tcn/tcn_cmn model as plain arrays: optional time-mean subtraction, the per-coefficient input
@@ -89,16 +88,14 @@ function dense(l: LayerView): FoldedDense {
 
 /**
  * Folds stats → batch-norm → dense into one dense layer on raw statistics. With x' = (x − m)/s the
- * model saw mean' = (mean − m)/s, std' = sqrt(var + eps·s²)/s, step' = step/s and range' = range/s.
+ * model saw mean' = (mean − m)/s, std' = sqrt(var + eps·s²)/s and step' = step/s.
  */
 function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: InputNorm): FoldedStats | null {
   const [st, bnL, dl, add, act] = STATS_LAYERS.map((n) => byName.get(n));
   if (!st || !bnL || !dl || !add || !act) return null;
   if (st.className !== 'ClipStatistics' || bnL.className !== 'BatchNormalization' || dl.className !== 'Dense' || add.className !== 'Add' || act.className !== 'Activation') return null;
   if ((dl.config as { activation?: string }).activation !== 'linear' || (act.config as { activation?: string }).activation !== 'softmax') return null;
-  const range = (st.config as { range?: boolean }).range === true;
-  const width = (range ? 4 : 3) * C;
-  if (dl.weights.length !== 2 || dl.weights[0].shape[0] !== width) return null;
+  if (dl.weights.length !== 2 || dl.weights[0].shape[0] !== 3 * C) return null;
   const bn = bnParams(bnL);
   const d = dense(dl);
   const K = d.shape[1];
@@ -106,7 +103,7 @@ function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: Inp
   const eps = new Float32Array(C);
   for (let c = 0; c < C; c++) eps[c] = CLIP_STATS_EPS * s(c) * s(c);
   const weights = new Float32Array(d.weights.length), bias = Float32Array.from(d.bias);
-  for (let j = 0; j < width; j++) {
+  for (let j = 0; j < 3 * C; j++) {
     const c = j % C;
     const a = 1 / s(c), off = j < C && norm ? -norm.mean[c] / s(c) : 0;
     for (let o = 0; o < K; o++) {
@@ -115,7 +112,7 @@ function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: Inp
       bias[o] += w * (bn.scale[j] * off + bn.shift[j]);
     }
   }
-  return { eps, dense: { weights, shape: [width, K], bias }, range };
+  return { eps, dense: { weights, shape: [3 * C, K], bias } };
 }
 
 const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);

@@ -72,7 +72,7 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
   h = node('Relu', [h], 'hidden');
   h = node('Gemm', [h, init('dense2_w', [...p.output.shape], p.output.weights), init('dense2_b', [p.output.shape[1]], p.output.bias)], 'conv_logits');
   if (p.stats) {
-    // [mean ‖ sqrt(var + eps) ‖ mean |step| (‖ max − min)] over time; the step as a depthwise [−1, 1] conv.
+    // [mean ‖ sqrt(var + eps) ‖ mean |step|] over time; the step as a depthwise [−1, 1] conv.
     const sq = node('Mul', [centred, centred], 'sq');
     const variance = node('ReduceMean', [sq], 'time_var', { axes: { ints: [2] }, keepdims: { int: 0 } });
     const std = node('Sqrt', [node('Add', [variance, init('stats_eps', [1, C], p.stats.eps)], 'var_eps')], 'time_std');
@@ -82,12 +82,7 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
       kernel_shape: { ints: [2] }, strides: { ints: [1] }, pads: { ints: [0, 0] }, dilations: { ints: [1] }, group: { int: C },
     });
     const step = node('ReduceMean', [node('Abs', [diff], 'step_abs')], 'time_step', { axes: { ints: [2] }, keepdims: { int: 0 } });
-    const parts = [node('Flatten', [mean], 'mean_nc', { axis: { int: 1 } }), std, step];
-    if (p.stats.range) {
-      const over = { axes: { ints: [2] }, keepdims: { int: 0 } };
-      parts.push(node('Sub', [node('ReduceMax', [x], 'stats_max', over), node('ReduceMin', [x], 'stats_min', over)], 'stats_range'));
-    }
-    const f = node('Concat', parts, 'stats', { axis: { int: 1 } });
+    const f = node('Concat', [node('Flatten', [mean], 'mean_nc', { axis: { int: 1 } }), std, step], 'stats', { axis: { int: 1 } });
     const d = p.stats.dense;
     const sl = node('Gemm', [f, init('stats_w', [...d.shape], d.weights), init('stats_b', [d.shape[1]], d.bias)], 'stats_logits');
     h = node('Add', [h, sl], 'logits');

@@ -5,7 +5,7 @@ import { buildArch, type ArchName } from '../../../models/architectures.ts';
 import { gaussian, seededRandom, uniform } from '../../../models/random.ts';
 import { loadOrt } from '../../../models/onnx/runtime.ts';
 
-export const TCN_ARCHS: readonly ArchName[] = ['tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim', 'tcn-cmn-stats', 'tcn-cmn-stats-range'];
+export const TCN_ARCHS: readonly ArchName[] = ['tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim', 'tcn-cmn-stats'];
 
 export const ort = loadOrt();
 /** For describe.skipIf titles: empty where onnxruntime-node loaded, else why it did not. */
