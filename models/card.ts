@@ -4,6 +4,7 @@ import { bandLimitRates } from './augment.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import type { ResampleCheck, StreamCheck } from './checks.ts';
 import type { Metrics } from './metrics.ts';
+import { meanSd, type SplitScore } from './cross-splits.ts';
 
 export interface CardInput {
   readonly name: string;
@@ -42,6 +43,8 @@ export interface CardInput {
   readonly stream: StreamCheck | null;
   readonly baselines: readonly { arch: string; params: number; accuracy: number; macroF1: number; command: string }[];
   readonly confusionPng: string;
+  /** The recipe scored on several split seeds (--cross-splits), this run's split first. */
+  readonly crossSplits?: readonly SplitScore[];
   /** Temperature scaling (absent in cards of models trained before it). */
   readonly calibration?: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
 }
@@ -75,6 +78,19 @@ function shortGroups(gs: readonly string[]): string {
 function bandLimitText(sampleRate: number): string {
   const r = bandLimitRates(sampleRate);
   return `${r[0] / 1000}–${r[r.length - 1] / 1000} kHz`;
+}
+
+function crossSplitSection(rows: readonly SplitScore[], seed: number): string[] {
+  const acc = meanSd(rows.map((r) => r.accuracy)), f1 = meanSd(rows.map((r) => r.macroF1));
+  const rs = rows.every((r) => r.at22050) ? rows.map((r) => r.at22050!) : null;
+  const rsAcc = rs && meanSd(rs.map((r) => r.accuracy));
+  return [
+    '## Across splits', '',
+    `One split is one draw of which tapes are held out, and with few tapes per species it moves by several points. The same recipe (same init seed, no refit) on ${rows.length} seeded tape-disjoint splits, top label on each split's unseen-tape clips (\`--cross-splits ${rows.length}\`; split seed ${seed} is the split above):`, '',
+    `| split seed | clips | accuracy | macro-F1 |${rs ? ' accuracy, clips resampled to 22,050 Hz |' : ''}`, `|---|---|---|---|${rs ? '---|' : ''}`,
+    ...rows.map((r) => `| ${r.seed} | ${r.n} | ${pct(r.accuracy)} | ${f3(r.macroF1)} |${r.at22050 && rs ? ` ${pct(r.at22050.accuracy)} |` : ''}`),
+    `| **mean ± sd** | | **${pct(acc.mean)} ± ${(100 * acc.sd).toFixed(1)}** | **${f3(f1.mean)} ± ${f3(f1.sd)}** |${rsAcc ? ` ${pct(rsAcc.mean)} ± ${(100 * rsAcc.sd).toFixed(1)} |` : ''}`, '',
+  ];
 }
 
 export function renderCard(c: CardInput): string {
@@ -112,6 +128,7 @@ export function renderCard(c: CardInput): string {
   lines.push(confusionTable(c.disjointTop), '');
   if (c.sameTapeTop) lines.push(`Single-tape species (same-tape validation, not comparable): accuracy ${pct(c.sameTapeTop.accuracy)}, n = ${c.sameTapeTop.n}.`, '', perClassTable(c.sameTapeTop), '');
   if (c.continuousThresholded) lines.push(`Windows of the held-out continuous recordings (2 s background windows and call windows, threshold applied; \`unknown\` on background counts as wrong here): accuracy ${pct(c.continuousThresholded.accuracy)}, n = ${c.continuousThresholded.n}.`, '', perClassTable(c.continuousThresholded), '');
+  if (c.crossSplits && c.crossSplits.length > 1) lines.push(...crossSplitSection(c.crossSplits, c.seed));
   if (c.baselines.length > 0) {
     lines.push('## Other models on the same split', '');
     lines.push('The research reported 83.2 % (seed CNN) and 70.2 % (dense baseline) on a random clip-level split of the 32-species set, where clips of one tape sit on both sides. Here every model (the research\'s two, and any cheaper variants of ours) is trained with the same data, augmentation and seed and scored by top label on the same tape-disjoint validation clips:', '');
@@ -137,7 +154,10 @@ export function renderCard(c: CardInput): string {
     lines.push(s.atTenPerHour ? `Lowest swept threshold with ≤ 10 false alarms/h on the held-out background: ${s.atTenPerHour.threshold}, recall ${pct(s.atTenPerHour.recall)} (chosen on the check's own background, so optimistic).` : 'No swept threshold kept background false alarms at or below 10/h.', '');
   } else lines.push('Not run (no held-out continuous recordings).', '');
   lines.push('## Limits', '');
-  lines.push(`- The project's targets on tape-disjoint validation (accuracy ≥ 90 %, macro-F1 ≥ 0.88) are **not met**: ${pct(c.disjointTop.accuracy)} and ${f3(c.disjointTop.macro_f1)} by top label, ${pct(c.disjointThresholded.accuracy)} and ${f3(c.disjointThresholded.macro_f1)} once predictions under the threshold count as \`unknown\`. Weakest on their unseen tapes (recall < 40 %): ${Object.entries(c.disjointTop.per_class).filter(([, m]) => m.support > 0 && m.recall < 0.4).map(([l, m]) => `${l} ${pct(m.recall)}`).join(', ') || 'none'}.`);
+  // Judged on the mean over split seeds when there are several: one split is one draw.
+  const cross = c.crossSplits && c.crossSplits.length > 1 ? { acc: meanSd(c.crossSplits.map((r) => r.accuracy)).mean, f1: meanSd(c.crossSplits.map((r) => r.macroF1)).mean, n: c.crossSplits.length } : null;
+  const met = (cross ? cross.acc : c.disjointTop.accuracy) >= 0.9 && (cross ? cross.f1 : c.disjointTop.macro_f1) >= 0.88;
+  lines.push(`- The project's targets on tape-disjoint validation (accuracy ≥ 90 %, macro-F1 ≥ 0.88) are **${met ? 'met' : 'not met'}**: ${cross ? `${pct(cross.acc)} and ${f3(cross.f1)} averaged over ${cross.n} split seeds; on the split above ` : ''}${pct(c.disjointTop.accuracy)} and ${f3(c.disjointTop.macro_f1)} by top label, ${pct(c.disjointThresholded.accuracy)} and ${f3(c.disjointThresholded.macro_f1)} once predictions under the threshold count as \`unknown\`. Weakest on their unseen tapes (recall < 40 %): ${Object.entries(c.disjointTop.per_class).filter(([, m]) => m.support > 0 && m.recall < 0.4).map(([l, m]) => `${l} ${pct(m.recall)}`).join(', ') || 'none'}.`);
   lines.push('- The held-out recordings choose the checkpoint and the threshold as well as being reported: they are validation, not test data, and the streaming numbers are optimistic.');
   if (s?.gate && s.gate.on.backgroundFaPerHour > 2 * s.gate.off.backgroundFaPerHour + 1) {
     lines.push(`- **Keep the noise gate off with this model**: it was trained on ungated features, and gated input raised false alarms on the background from ${s.gate.off.backgroundFaPerHour.toFixed(0)} to ${s.gate.on.backgroundFaPerHour.toFixed(0)} per hour.`);

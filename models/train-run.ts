@@ -8,6 +8,7 @@ import { resampleCheck, streamCheck, type ResampleCheck, type StreamCheck } from
 import type { Metrics } from './metrics.ts';
 import { saveClassifier } from './model-io.ts';
 import { confusionPng } from './png.ts';
+import { extraSplits, scoreSplit, type SplitScore } from './cross-splits.ts';
 import { projectRoot } from './paths.ts';
 import { subsetMetrics, train, predictProbs, type TrainOptions, type TrainResult } from './train.ts';
 
@@ -24,6 +25,8 @@ export interface RunOptions extends TrainOptions {
   readonly maxFalseAlarmsPerHour?: number;
   /** Species of the annotated calls checked by streaming (default: the first annotated source's). */
   readonly streamSpecies?: string;
+  /** Score the recipe on this many split seeds (seed, seed+1, …; the extra ones without refit or streaming check). Default 1. */
+  readonly crossSplits?: number;
 }
 
 export interface RunSummary {
@@ -41,6 +44,8 @@ export interface RunSummary {
   readonly resampling: ResampleCheck[];
   readonly stream: StreamCheck | null;
   readonly history: TrainResult['history'];
+  /** With crossSplits > 1: the recipe's score on each split seed, this run's first. */
+  readonly crossSplits?: SplitScore[];
 }
 
 export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
@@ -98,8 +103,13 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     }
   }
   const baselines = readBaselines(o.compare ?? []);
+  let crossSplits: SplitScore[] | undefined;
+  if ((o.crossSplits ?? 1) > 1) {
+    const main = await scoreSplit(res, o.seed, !o.skipChecks);
+    crossSplits = [main, ...(await extraSplits(o, (o.crossSplits ?? 1) - 1, !o.skipChecks, log))];
+  }
   const rel = (p: string): string => relative(projectRoot, p).startsWith('..') ? p : relative(projectRoot, p);
-  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold, bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history };
+  const summary: RunSummary = { name, arch: o.arch, params, command: o.command, threshold, bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, history: res.history, ...(crossSplits ? { crossSplits } : {}) };
   writeFileSync(join(o.out, 'metrics.json'), JSON.stringify(summary, null, 1) + '\n');
   const dataRoot = process.env.HYDROMON_DATA;
   const shown = (p: string): string => (dataRoot && p.startsWith(dataRoot) ? `$HYDROMON_DATA${p.slice(dataRoot.length)}` : rel(p));
@@ -112,6 +122,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
     calibration: res.calibration,
+    ...(crossSplits ? { crossSplits } : {}),
   };
   // Distillation is in the command; card.json also keeps it as data (teachers as given, α, T).
   const distill = (o.teachers ?? []).length > 0

@@ -124,6 +124,23 @@ describe('training smoke test (tones as species)', () => {
     expect(JSON.parse(readFileSync(join(dir, 'one', 'card.json'), 'utf8')).branchEpochs).toBeUndefined();
   }, 180_000);
 
+  it('--cross-splits scores the same recipe on further split seeds, each as a run of its own would', async () => {
+    const dir = toneDataset();
+    const base = { manifests: [join(dir, 'manifest.csv')], arch: 'tcn' as const, epochs: 2, patience: 2, initSeed: 3, batchSize: 8, learningRate: 3e-3, dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, command: 'test', skipChecks: true };
+    const logs: string[] = [];
+    const summary = await trainAndWrite({ ...base, seed: 3, crossSplits: 2, out: join(dir, 'cv'), log: (m) => logs.push(m) });
+    const alone = await trainAndWrite({ ...base, seed: 4, out: join(dir, 'seed4') });
+    expect(summary.crossSplits?.map((r) => r.seed)).toEqual([3, 4]);
+    expect(summary.crossSplits![0]).toEqual({ seed: 3, n: summary.disjointTop.n, accuracy: summary.disjointTop.accuracy, macroF1: summary.disjointTop.macro_f1 });
+    expect(summary.crossSplits![1]).toEqual({ seed: 4, n: alone.disjointTop.n, accuracy: alone.disjointTop.accuracy, macroF1: alone.disjointTop.macro_f1 });
+    expect(logs.some((l) => l.startsWith('cross-splits: split seed 4'))).toBe(true);
+    expect(readFileSync(join(dir, 'cv', 'MODEL_CARD.md'), 'utf8')).toContain('## Across splits');
+    expect(alone.crossSplits).toBeUndefined();
+    // the two split seeds hold out different tapes: the rows are two draws, not one twice
+    const heldOut = (d: string) => JSON.stringify((JSON.parse(readFileSync(join(dir, d, 'card.json'), 'utf8')) as { groupsPerSpecies: Record<string, { val: string[] }> }).groupsPerSpecies);
+    expect(heldOut('cv')).not.toEqual(heldOut('seed4'));
+  }, 180_000);
+
   it('adds synthetic fault-signal background only where the data has a background class', async () => {
     const dir = toneDataset();
     mkdirSync(join(dir, 'bg'));

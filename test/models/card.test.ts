@@ -1,0 +1,60 @@
+// The model card's cross-split section and its verdict on the targets: judged on the mean over
+// split seeds when there are several, on the one split otherwise.
+import { describe, expect, it } from 'vitest';
+import { renderCard, type CardInput } from '../../models/card.ts';
+import { meanSd } from '../../models/cross-splits.ts';
+import { defaultFeatureConfig } from '../../models/feature-config.ts';
+import { classificationMetrics } from '../../models/metrics.ts';
+
+/** Metrics with the given accuracy over 10 clips of two labels. */
+const metricsAt = (right: number) => classificationMetrics(
+  ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'b'],
+  ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'b'].map((l, i) => (i < right ? l : l === 'a' ? 'b' : 'a')), ['a', 'b']);
+
+function card(right: number, crossSplits?: CardInput['crossSplits']): CardInput {
+  const m = metricsAt(right);
+  return {
+    name: 't', arch: 'tcn-cmn-stats', params: 1, command: 'hydromon train …', seed: 4, trainedAt: '', cfg: defaultFeatureConfig, labels: ['a', 'b'],
+    threshold: 0.3, manifests: [], trainCounts: {}, nTrainClips: 1, nValClips: 1, groupsPerSpecies: {}, sameTapeSpecies: [], trainedOnRecordings: [],
+    heldOutRecordings: [], bestEpoch: 1, epochs: 1, epochSeconds: 1, disjointTop: m, disjointThresholded: m, sameTapeTop: null,
+    continuousThresholded: null, resampling: [], stream: null, baselines: [], confusionPng: 'c.png', ...(crossSplits ? { crossSplits } : {}),
+  };
+}
+
+describe('meanSd', () => {
+  it('gives the mean and the sample standard deviation', () => {
+    expect(meanSd([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ mean: 5, sd: Math.sqrt(32 / 7) });
+    expect(meanSd([0.5])).toEqual({ mean: 0.5, sd: 0 });
+  });
+});
+
+describe('model card across splits', () => {
+  const rows = [
+    { seed: 4, n: 10, accuracy: 0.5, macroF1: 0.5, at22050: { accuracy: 0.4, macroF1: 0.4 } },
+    { seed: 5, n: 12, accuracy: 0.7, macroF1: 0.6, at22050: { accuracy: 0.6, macroF1: 0.5 } },
+    { seed: 6, n: 11, accuracy: 0.6, macroF1: 0.7, at22050: { accuracy: 0.5, macroF1: 0.6 } },
+  ];
+
+  it('lists every split seed with its numbers and the mean ± sd', () => {
+    const md = renderCard(card(5, rows));
+    expect(md).toContain('## Across splits');
+    expect(md).toContain('`--cross-splits 3`; split seed 4 is the split above');
+    expect(md).toContain('| 5 | 12 | 70.0 % | 0.600 | 60.0 % |');
+    expect(md).toContain('| **mean ± sd** | | **60.0 % ± 10.0** | **0.600 ± 0.100** | 50.0 % ± 10.0 |');
+    expect(md).toContain('**not met**: 60.0 % and 0.600 averaged over 3 split seeds; on the split above 50.0 %');
+  });
+
+  it('has no such section for one split, and judges the targets on that split', () => {
+    const md = renderCard(card(5));
+    expect(md).not.toContain('## Across splits');
+    expect(md).toContain('**not met**: 50.0 % and 0.333 by top label');
+    expect(renderCard(card(10))).toContain('are **met**: 100.0 %');
+  });
+
+  it('judges the targets on the mean when there are several splits, not on the lucky one', () => {
+    const high = rows.map((r) => ({ ...r, accuracy: 0.95, macroF1: 0.92 }));
+    expect(renderCard(card(5, high))).toContain('are **met**: 95.0 % and 0.920 averaged over 3 split seeds');
+    const lucky = [{ ...rows[0], accuracy: 1, macroF1: 1 }, rows[1]];
+    expect(renderCard(card(10, lucky))).toContain('are **not met**');
+  });
+});
