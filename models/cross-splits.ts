@@ -30,9 +30,15 @@ export async function scoreSplit(res: TrainResult, seed: number, resampled: bool
   return { ...row, at22050: { accuracy: r.accuracy, macroF1: r.macro_f1 } };
 }
 
+/** Refuses, before any training, what cross-splits cannot do. */
+export function checkCrossSplits(o: TrainOptions & { readonly crossSplits?: number }): void {
+  const n = o.crossSplits ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`cross-splits: need a whole number ≥ 1, got ${n}`);
+  if (n > 1 && (o.teachers ?? []).length > 0) throw new Error('cross-splits: distillation teachers are trained on one split; they cannot teach the others');
+}
+
 /** Trains the recipe on split seeds seed+1 … seed+extra and scores each; the main run's split is scored by the caller. */
 export async function extraSplits(o: TrainOptions, extra: number, resampled: boolean, log: (m: string) => void): Promise<SplitScore[]> {
-  if ((o.teachers ?? []).length > 0) throw new Error('cross-splits: distillation teachers are trained on one split; they cannot teach the others');
   const out: SplitScore[] = [];
   for (let k = 1; k <= extra; k++) {
     const seed = o.seed + k;

@@ -8,7 +8,7 @@ import { resampleCheck, streamCheck, type ResampleCheck, type StreamCheck } from
 import type { Metrics } from './metrics.ts';
 import { saveClassifier } from './model-io.ts';
 import { confusionPng } from './png.ts';
-import { extraSplits, scoreSplit, type SplitScore } from './cross-splits.ts';
+import { checkCrossSplits, extraSplits, scoreSplit, type SplitScore } from './cross-splits.ts';
 import { projectRoot } from './paths.ts';
 import { subsetMetrics, train, predictProbs, type TrainOptions, type TrainResult } from './train.ts';
 
@@ -50,6 +50,7 @@ export interface RunSummary {
 
 export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   const log = o.log ?? (() => {});
+  checkCrossSplits(o);
   const res = await train(o);
   const name = o.name ?? basename(o.out);
   const params = res.model.countParams();

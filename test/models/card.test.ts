@@ -2,7 +2,6 @@
 // split seeds when there are several, on the one split otherwise.
 import { describe, expect, it } from 'vitest';
 import { renderCard, type CardInput } from '../../models/card.ts';
-import { meanSd } from '../../models/cross-splits.ts';
 import { defaultFeatureConfig } from '../../models/feature-config.ts';
 import { classificationMetrics } from '../../models/metrics.ts';
 
@@ -20,13 +19,6 @@ function card(right: number, crossSplits?: CardInput['crossSplits']): CardInput 
     continuousThresholded: null, resampling: [], stream: null, baselines: [], confusionPng: 'c.png', ...(crossSplits ? { crossSplits } : {}),
   };
 }
-
-describe('meanSd', () => {
-  it('gives the mean and the sample standard deviation', () => {
-    expect(meanSd([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ mean: 5, sd: Math.sqrt(32 / 7) });
-    expect(meanSd([0.5])).toEqual({ mean: 0.5, sd: 0 });
-  });
-});
 
 describe('model card across splits', () => {
   const rows = [
