@@ -65,11 +65,6 @@ export class BranchCheckpoints {
     }
   }
 
-  dispose(): void {
-    this.dropWeights('conv');
-    this.dropWeights('stats');
-  }
-
   private snapshot(b: Branch): Map<string, tf.Tensor[]> {
     return new Map(this.layers[b].map((n) => [n, this.model.getLayer(n).getWeights().map((w) => w.clone())]));
   }
