@@ -93,7 +93,8 @@ export async function scoreRun(r: PairedRun, manifests: readonly string[], rates
 }
 
 export function table(rows: readonly RunScore[]): string {
-  const cols = Object.keys(rows[0]?.scores ?? {});
+  // the clips' own rate first, then slower recorders (object keys put numbers first)
+  const cols = Object.keys(rows[0]?.scores ?? {}).sort((a, b) => (a === 'native' ? -1 : b === 'native' ? 1 : Number(b) - Number(a)));
   const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
   const mean = (k: string, f: 'accuracy' | 'macroF1'): number => rows.reduce((a, r) => a + r.scores[k][f], 0) / rows.length;
   return [

@@ -27,8 +27,8 @@ describe('plan and checkTrainArgs', () => {
       { init: 2, split: 1, n: 10, scores: { native: { accuracy: 0.7, macroF1: 0.6 }, 16000: { accuracy: 0.5, macroF1: 0.4 } } },
     ];
     const t = table(rows);
-    expect(t).toContain('| split | init | clips | 16000 Hz | native rate |');
-    expect(t).toContain('| **mean** | | | **40.0 % / 0.300** | **60.0 % / 0.500** |');
+    expect(t).toContain('| split | init | clips | native rate | 16000 Hz |');
+    expect(t).toContain('| **mean** | | | **60.0 % / 0.500** | **40.0 % / 0.300** |');
   });
 });
 
