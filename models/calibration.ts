@@ -3,6 +3,7 @@
 // time). Models trained on few tapes are overconfident on new ones: on the tape-disjoint clips the
 // split models' best T was 1.2–4.2. The top label never changes; only how sure it sounds.
 // No tfjs here: the model side (scaling the output layers' weights) is architectures.ts scaleLogits.
+import { argmaxOf } from './clip-aggregate.ts';
 
 /** p^(1/T), renormalised: softmax(z/T) computed from softmax(z) (the per-example constant cancels). */
 export function withTemperature(p: ArrayLike<number>, T: number): Float32Array {
@@ -37,8 +38,7 @@ export function fitTemperature(probs: readonly ArrayLike<number>[], truth: reado
 export function calibrationError(probs: readonly ArrayLike<number>[], truth: readonly number[], bins = 10): number {
   const n = new Array<number>(bins).fill(0), conf = new Array<number>(bins).fill(0), right = new Array<number>(bins).fill(0);
   probs.forEach((p, i) => {
-    let top = 0;
-    for (let j = 1; j < p.length; j++) if (p[j] > p[top]) top = j;
+    const top = argmaxOf(p);
     const b = Math.min(bins - 1, Math.floor(p[top] * bins));
     n[b]++; conf[b] += p[top]; right[b] += top === truth[i] ? 1 : 0;
   });

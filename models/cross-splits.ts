@@ -4,7 +4,7 @@
 // (same init seed) on another split seed, without refit or streaming check.
 import { resampleCheck } from './checks.ts';
 import type { Metrics } from './metrics.ts';
-import { predictProbs, subsetMetrics, train, type TrainOptions, type TrainResult } from './train.ts';
+import { isDisjointClip, predictProbs, subsetMetrics, train, type TrainOptions, type TrainResult } from './train.ts';
 
 export interface SplitScore {
   readonly seed: number;
@@ -16,18 +16,20 @@ export interface SplitScore {
   readonly at22050?: { readonly accuracy: number; readonly macroF1: number };
 }
 
-const disjoint = (e: { kind: string; sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
-
-/** A finished split run's score (top label, no threshold), and its 22,050 Hz check when asked. */
-export async function scoreSplit(res: TrainResult, seed: number, resampled: boolean): Promise<SplitScore> {
-  const m: Metrics = subsetMetrics(res, disjoint, 0);
+/** A split's row from its top-label metrics on the unseen-tape clips (and on them resampled to 22,050 Hz, when checked). */
+export function splitScore(seed: number, m: Metrics, at22050?: Metrics): SplitScore {
   const row = { seed, n: m.n, accuracy: m.accuracy, macroF1: m.macro_f1 };
-  if (!resampled) return row;
+  return at22050 ? { ...row, at22050: { accuracy: at22050.accuracy, macroF1: at22050.macro_f1 } } : row;
+}
+
+/** A finished extra split run's row; the 22,050 Hz check when asked. */
+async function scoreSplit(res: TrainResult, seed: number, resampled: boolean): Promise<SplitScore> {
+  const m = subsetMetrics(res, isDisjointClip, 0);
+  if (!resampled) return splitScore(seed, m);
   const sameTape = new Set(res.split.sameTapeSpecies);
   const probs = (xs: readonly Float32Array[]) => predictProbs(res.model, xs, res.cfg, res.norm, res.labels.length);
   const checks = await resampleCheck(res.split.val.filter((c) => !sameTape.has(c.species)), probs, res.labels, res.cfg, [22050]);
-  const r = checks.find((c) => c.rate === 22050)!.metrics;
-  return { ...row, at22050: { accuracy: r.accuracy, macroF1: r.macro_f1 } };
+  return splitScore(seed, m, checks.find((c) => c.rate === 22050)!.metrics);
 }
 
 /** Refuses, before any training, what cross-splits cannot do. */

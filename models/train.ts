@@ -338,13 +338,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const valTruth = val.map((e) => e.label);
     // Model selection weighs the two things validation can tell apart: species on unseen tapes
     // (clips) and calls vs. ocean noise on unseen recordings (windows), equally.
-    const isDisjointClip = val.map((e) => e.kind === 'clip' && !e.sameTape);
+    const disjointClip = val.map(isDisjointClip);
     const isWindow = val.map((e) => e.kind !== 'clip');
     const selection = (probs: readonly Float32Array[]): { m: ReturnType<typeof classificationMetrics>; score: number } => {
       const top = probs.map((p) => labels[argmax(p)]);
       const m = classificationMetrics(valTruth, top, labels);
       const part = (keep: boolean[]): number | null => (keep.some(Boolean) ? classificationMetrics(valTruth.filter((_, i) => keep[i]), top.filter((_, i) => keep[i]), labels).macro_f1 : null);
-      const parts = [part(isDisjointClip), part(isWindow)].filter((x): x is number => x !== null);
+      const parts = [part(disjointClip), part(isWindow)].filter((x): x is number => x !== null);
       return { m, score: parts.length > 0 ? parts.reduce((a, b) => a + b, 0) / parts.length : m.macro_f1 };
     };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -448,6 +448,9 @@ export function checkDistillUse(o: TrainOptions): DistillOptions | null {
 }
 
 /** Metrics of a validation subset with the model's decisions (threshold applied). */
+/** A validation clip from a tape the split kept out of training: what the headline numbers score. */
+export const isDisjointClip = (e: { readonly kind: string; readonly sameTape: boolean }): boolean => e.kind === 'clip' && !e.sameTape;
+
 export function subsetMetrics(res: TrainResult, keep: (e: ValExample) => boolean, threshold = res.threshold): Metrics {
   const idx = res.val.map((e, i) => (keep(e) ? i : -1)).filter((i) => i >= 0);
   return classificationMetrics(idx.map((i) => res.val[i].label), decide(idx.map((i) => res.valProbs[i]), res.labels, threshold), res.labels);

@@ -10,11 +10,9 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readMono, toRate } from '../models/audio.ts';
+import { resampleCheck } from '../models/checks.ts';
 import { loadClassifier } from '../models/classifier.ts';
-import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
-import { classificationMetrics } from '../models/metrics.ts';
 import { projectRoot } from '../models/paths.ts';
 import { groupSplit } from '../models/split.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
@@ -78,14 +76,9 @@ export async function scoreRun(r: PairedRun, manifests: readonly string[], rates
     const split = groupSplit(clips, 0.25, r.split);
     const same = new Set(split.sameTapeSpecies);
     const val = split.val.filter((c) => !same.has(c.species) && clf.labels.includes(c.species));
-    const audio = await Promise.all(val.map((c) => readMono(c.path)));
-    const scores: Record<string, { accuracy: number; macroF1: number }> = {};
-    for (const rate of [0, ...rates]) {
-      const xs = audio.map((a) => (rate ? featuresOf(toRate(a.samples, a.sampleRate, rate), rate, clf.featureConfig) : featuresOf(a.samples, a.sampleRate, clf.featureConfig)));
-      const top = clf.predictBatch(xs).map((p) => clf.labels[p.probs!.indexOf(Math.max(...p.probs!))]);
-      const m = classificationMetrics(val.map((c) => c.species), top, clf.labels);
-      scores[rate ? String(rate) : 'native'] = { accuracy: m.accuracy, macroF1: m.macro_f1 };
-    }
+    // the card's own resampling check, run on the saved model
+    const checks = await resampleCheck(val, async (xs) => clf.predictBatch(xs).map((p) => p.probs!), clf.labels, clf.featureConfig, rates);
+    const scores = Object.fromEntries(checks.map((c) => [String(c.rate), { accuracy: c.metrics.accuracy, macroF1: c.metrics.macro_f1 }]));
     return { init: r.init, split: r.split, n: val.length, scores };
   } finally {
     clf.dispose();
