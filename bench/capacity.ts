@@ -109,7 +109,7 @@ async function step(n: number, wav: string, dir: string, source: CapacitySource)
     config,
     store,
     model,
-    featureConfig: cfg,
+    featureConfig: model.featureConfig, // the model's own (the shipped one adds the rhythm row)
     openSource: (st, ctx) => openStationSource(st, ctx).pipe(tap((c) => {
       if (!first.has(st.id)) first.set(st.id, Date.now());
       audioS.set(st.id, (audioS.get(st.id) ?? 0) + c.samples.length / c.sampleRate);

@@ -11,4 +11,7 @@ export function isArchName(s: string): s is ArchName {
 export const CLIP_STATS_EPS = 1e-6;
 
 /** Layer names of the statistics head (architectures.ts builds it, fold.ts finds it by them, without tfjs). */
+/** Layers that split a rhythm model's input into the MFCC frames and the rhythm row (architectures.ts). */
+export const RHYTHM_INPUT = { frames: 'mfcc_frames', row: 'rhythm_row', flat: 'rhythm_flat', join: 'stats_rhythm' } as const;
+
 export const STATS_HEAD = { stats: 'stats', bn: 'stats_bn', dropout: 'stats_dropout', logits: 'stats_logits', conv: 'conv_logits', sum: 'logits', probs: 'probs' } as const;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 // Dropout layers take no seed: a seeded tfjs dropout draws the same mask on every batch. Training
 // makes the run reproducible by seeding the random source instead (see train.ts).
 export { ARCH_NAMES, isArchName, type ArchName } from './arch-names.ts';
-import { CLIP_STATS_EPS, STATS_HEAD, type ArchName } from './arch-names.ts';
+import { CLIP_STATS_EPS, RHYTHM_INPUT, STATS_HEAD, type ArchName } from './arch-names.ts';
 
 /** One temporal conv stage: filters, kernel size, stride, max-pool by 2 after it. */
 interface Stage { readonly filters: number; readonly k: number; readonly stride: number; readonly pool: boolean }
@@ -63,6 +63,29 @@ export class ClipStatistics extends tf.layers.Layer {
 }
 tf.serialization.registerClass(ClipStatistics);
 
+/** Rows start … start + count − 1 of [batch, rows, C] (tfjs has no Cropping1D): splits a rhythm model's input. */
+export class RowSlice extends tf.layers.Layer {
+  static className = 'RowSlice';
+  readonly start: number;
+  readonly count: number;
+  constructor(args: { start: number; count: number; name?: string }) {
+    super(args.name === undefined ? {} : { name: args.name });
+    this.start = args.start;
+    this.count = args.count;
+  }
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => (Array.isArray(inputs) ? inputs[0] : inputs).slice([0, this.start, 0], [-1, this.count, -1]));
+  }
+  override computeOutputShape(shape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    const s = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
+    return [s[0], this.count, s[2]];
+  }
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), start: this.start, count: this.count };
+  }
+}
+tf.serialization.registerClass(RowSlice);
+
 /**
  * [mean ‖ sqrt(variance + eps) ‖ mean |step|] over time of x [B, T, C] → [B, 3C]: the layer above,
  * and the fused forward (fast-forward.ts, per-coefficient eps, the time mean it already has).
@@ -82,6 +105,8 @@ export interface ArchInput {
   readonly nMfcc: number;
   readonly nClasses: number;
   readonly seed: number;
+  /** The features end with the rhythm row (FeatureConfig.rhythm): the input is [frames + 1, nMfcc]. */
+  readonly rhythm?: boolean;
 }
 
 /**
@@ -126,10 +151,13 @@ export function denseBaseline({ frames, nMfcc, nClasses, seed }: ArchInput): tf.
  * fraction of the 2-D cost. Input batch-norm standardises each coefficient (c0 carries the gain),
  * global average + max pooling makes it indifferent to where in the window the call sits.
  */
-export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full', stats = false): tf.LayersModel {
+export function tcn({ frames, nMfcc, nClasses, seed, rhythm = false }: ArchInput, cmn = false, layout: keyof typeof STAGES = 'full', stats = false): tf.LayersModel {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
-  const input = tf.input({ shape: [frames, nMfcc] });
-  const first = cmn ? (new TimeMeanNormalization({}).apply(input) as tf.SymbolicTensor) : input;
+  if (rhythm && !stats) throw new Error('the rhythm row needs the statistics head (tcn-cmn-stats): only it reads that row');
+  const input = tf.input({ shape: [frames + (rhythm ? 1 : 0), nMfcc] });
+  // With the rhythm row: the frames go to the conv branch and the statistics, the row joins the statistics.
+  const frameRows = rhythm ? (new RowSlice({ start: 0, count: frames, name: RHYTHM_INPUT.frames }).apply(input) as tf.SymbolicTensor) : input;
+  const first = cmn ? (new TimeMeanNormalization({}).apply(frameRows) as tf.SymbolicTensor) : frameRows;
   let x = tf.layers.batchNormalization({ axis: -1 }).apply(first) as tf.SymbolicTensor;
   const block = (t: tf.SymbolicTensor, filters: number, k: number, i: number, stride: number, pool: boolean): tf.SymbolicTensor => {
     let y = tf.layers.conv1d({ filters, kernelSize: k, strides: stride, padding: 'same', useBias: false, kernelInitializer: init(i) }).apply(t) as tf.SymbolicTensor;
@@ -153,7 +181,12 @@ export function tcn({ frames, nMfcc, nClasses, seed }: ArchInput, cmn = false, l
   // A linear head on the window's statistics, its logits added to the conv branch's. Layer names
   // matter: fold.ts finds the statistics head by them.
   const convLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.conv, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 8 }) }).apply(h) as tf.SymbolicTensor;
-  let s = new ClipStatistics({ name: STATS_HEAD.stats }).apply(input) as tf.SymbolicTensor;
+  let s = new ClipStatistics({ name: STATS_HEAD.stats }).apply(frameRows) as tf.SymbolicTensor;
+  if (rhythm) {
+    const row = new RowSlice({ start: frames, count: 1, name: RHYTHM_INPUT.row }).apply(input) as tf.SymbolicTensor;
+    const flat = tf.layers.flatten({ name: RHYTHM_INPUT.flat }).apply(row) as tf.SymbolicTensor;
+    s = tf.layers.concatenate({ name: RHYTHM_INPUT.join }).apply([s, flat]) as tf.SymbolicTensor;
+  }
   s = tf.layers.batchNormalization({ axis: -1, name: STATS_HEAD.bn }).apply(s) as tf.SymbolicTensor;
   s = tf.layers.dropout({ rate: 0.2, name: STATS_HEAD.dropout }).apply(s) as tf.SymbolicTensor;
   const statsLogits = tf.layers.dense({ units: nClasses, name: STATS_HEAD.logits, kernelRegularizer: tf.regularizers.l2({ l2: 1e-3 }), kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 9 }) }).apply(s) as tf.SymbolicTensor;
@@ -193,7 +226,22 @@ export function scaleLogits(model: tf.LayersModel, temperature: number): void {
   }
 }
 
+/**
+ * Multiplies the conv branch's logits by `weight`, in place (its Dense layer's weights and bias):
+ * inference then adds weight × conv logits to the statistics head's. Exact, and the folded and ONNX
+ * paths pick it up with the weights. For a conv branch that is weaker than the head on new tapes.
+ */
+export function weightConvBranch(model: tf.LayersModel, weight: number): void {
+  if (!hasStatsHead(model)) throw new Error(`weightConvBranch: model ${model.name} has no statistics head to weigh the conv branch against`);
+  if (!(weight >= 0 && weight <= 1)) throw new Error(`conv branch weight must be within 0–1, got ${weight}`);
+  const layer = model.getLayer(STATS_HEAD.conv);
+  const scaled = layer.getWeights().map((w) => tf.mul(w, weight));
+  layer.setWeights(scaled);
+  scaled.forEach((w) => w.dispose());
+}
+
 export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
+  if (input.rhythm && name !== 'tcn-cmn-stats') throw new Error(`architecture ${name} cannot read the rhythm row: use tcn-cmn-stats`);
   switch (name) {
     case 'seed-cnn': return seedCnn(input);
     case 'dense-baseline': return denseBaseline(input);

@@ -97,7 +97,7 @@ export function renderCard(c: CardInput): string {
   const s = c.stream;
   const lines: string[] = [];
   lines.push(`# Model card: ${c.name}`, '');
-  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
+  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix${c.cfg.rhythm === true ? ' and its envelope-rhythm row (streams/dsp/rhythm.ts)' : ''} (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
   if (c.thresholdRule) lines.push(`The threshold was chosen on ${c.thresholdRule}.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');

@@ -3,6 +3,7 @@
 // imports this only when its tfjs-free onnxruntime path does not apply, so a station on
 // onnxruntime never loads tfjs.
 import * as tf from '@tensorflow/tfjs';
+import { featureRows } from '../streams/dsp/adaptive.ts';
 import { normaliseBatch, packBatch, type Engine } from './batch.ts';
 import { foldedForward, foldTcn, type FoldedTcn } from './fast-forward.ts';
 import { loadSaved, type SavedModel } from './model-io.ts';
@@ -13,7 +14,7 @@ function wasmEngine(folded: FoldedTcn | null, s: SavedModel): Engine {
   const { model, featureConfig, meta } = s;
   const fast = folded ? foldedForward(folded) : null;
   const forward = fast ? fast.forward : (x: tf.Tensor3D): tf.Tensor2D => model.apply(x, { training: false }) as tf.Tensor2D;
-  const { frames: T, nMfcc: n } = featureConfig;
+  const rows = featureRows(featureConfig), n = featureConfig.nMfcc;
   return {
     backend: 'tfjs-wasm',
     run(batch) {
@@ -21,7 +22,7 @@ function wasmEngine(folded: FoldedTcn | null, s: SavedModel): Engine {
       const flat = fast ? packBatch(batch, featureConfig) : normaliseBatch(batch, featureConfig, meta.norm.mean, meta.norm.std);
       // Not model.predict(): it slices the batch into 32s and costs ~15 ms of bookkeeping per call.
       // The tensor leaves tidy, not its data: tidy walks a returned typed array element by element.
-      const out = tf.tidy(() => forward(tf.tensor3d(flat, [batch.length, T, n])));
+      const out = tf.tidy(() => forward(tf.tensor3d(flat, [batch.length, rows, n])));
       const p = out.dataSync() as Float32Array;
       out.dispose();
       return p;

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { featureLength } from '../streams/dsp/adaptive.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readMono, toRate, type MonoAudio } from './audio.ts';
 import { augmentWave, embed, timeMask, type NoiseSource } from './augment.ts';
@@ -23,6 +24,8 @@ export interface Example {
   readonly label: string;
   /** The file the example was cut from. */
   readonly source: string;
+  /** A clip's sliding-window view (the clip embedded in noise or cropped), not the whole clip. */
+  readonly clipWindow?: boolean;
 }
 
 export interface DatasetOptions {
@@ -59,7 +62,7 @@ async function cached(path: string, role: string, o: DatasetOptions, extra: unkn
   const dir = o.cacheDir ?? defaultCacheDir;
   const key = cacheKey(path, role, o, extra);
   const bin = join(dir, `${key}.bin`), meta = join(dir, `${key}.json`);
-  const dim = o.cfg.frames * o.cfg.nMfcc;
+  const dim = featureLength(o.cfg);
   if (existsSync(bin) && existsSync(meta)) {
     const m = JSON.parse(readFileSync(meta, 'utf8')) as CacheEntry;
     const buf = readFileSync(bin);
@@ -99,7 +102,7 @@ export async function clipExample(clip: Clip, cfg: FeatureConfig): Promise<Examp
 
 /** Training views of one clip: the whole clip plus sliding-window views, all augmented. */
 export async function clipTrainExamples(clip: Clip, o: DatasetOptions, noise: NoiseSource): Promise<Example[]> {
-  return cached(clip.path, `train:${clip.species}`, o, null, async () => {
+  const views = await cached(clip.path, `train:${clip.species}`, o, null, async () => {
     const a = await readMono(clip.path);
     if (a.samples.length === 0) throw new Error(`${clip.path}: no samples`);
     const sr = o.cfg.sampleRate;
@@ -109,7 +112,7 @@ export async function clipTrainExamples(clip: Clip, o: DatasetOptions, noise: No
     const xs: Float32Array[] = [];
     for (let v = 0; v < o.variantsPerClip; v++) {
       let w: Float32Array;
-      if (v % 4 === 0) w = x; // whole clip: the energy-event view
+      if (isWholeView(v)) w = x; // whole clip: the energy-event view
       else {
         // a sliding window: the clip at a random place in noise, or a random crop of a long clip
         const len = Math.round(o.windowS * uniform(r, 0.75, 1.5) * sr);
@@ -120,7 +123,11 @@ export async function clipTrainExamples(clip: Clip, o: DatasetOptions, noise: No
     }
     return { xs, labels: xs.map(() => clip.species) };
   });
+  return views.map((e, v) => (isWholeView(v) ? e : { ...e, clipWindow: true }));
 }
+
+/** Which of a clip's training views is the whole clip (the rest are sliding windows). */
+const isWholeView = (v: number): boolean => v % 4 === 0;
 
 function overlapsCall(t0: number, t1: number, rec: ContinuousRecording, marginS: number): boolean {
   return rec.calls.some((c) => t0 < c.endS + marginS && t1 > c.startS - marginS);

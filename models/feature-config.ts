@@ -28,11 +28,16 @@ const base16k: FeatureConfig = Object.freeze({
 /** Analysis rates a model may be trained at: nFft stays a power of two and bins stay 15.6 Hz wide. */
 export const ANALYSIS_RATES: readonly number[] = Object.freeze([16000, 32000]);
 
-/** The config the code computes at an analysis rate: same seconds per frame and hop, hertz per bin; band up to Nyquist. */
-export function featureConfigAt(sampleRate: number): FeatureConfig {
+/**
+ * The config the code computes at an analysis rate: same seconds per frame and hop, hertz per bin;
+ * band up to Nyquist. With `rhythm`, the features carry the envelope-rhythm row (streams/dsp/rhythm.ts).
+ */
+export function featureConfigAt(sampleRate: number, rhythm = false): FeatureConfig {
   if (!ANALYSIS_RATES.includes(sampleRate)) throw new Error(`analysis rate ${sampleRate} Hz is not supported (use one of ${ANALYSIS_RATES.join(', ')})`);
   const k = sampleRate / base16k.sampleRate;
-  return Object.freeze({ ...base16k, sampleRate, nFft: base16k.nFft * k, hop: base16k.hop * k, fmax: sampleRate / 2 });
+  const cfg = { ...base16k, sampleRate, nFft: base16k.nFft * k, hop: base16k.hop * k, fmax: sampleRate / 2 };
+  // no key at all without rhythm: configs saved before it existed stay byte-identical
+  return Object.freeze(rhythm ? { ...cfg, rhythm: true } : cfg);
 }
 
 /** The analysis rate of `hydromon train` without --analysis-rate, and of the shipped model. */
@@ -44,7 +49,8 @@ export const defaultFeatureConfig: FeatureConfig = featureConfigAt(DEFAULT_ANALY
 /** Why a saved model's config is not one the code computes (empty when it is). */
 export function featureConfigProblems(cfg: FeatureConfig): string[] {
   if (!ANALYSIS_RATES.includes(cfg.sampleRate)) return [`sampleRate: ${String(cfg.sampleRate)} is not one of ${ANALYSIS_RATES.join(', ')}`];
-  return featureConfigDiff(cfg, featureConfigAt(cfg.sampleRate));
+  if (cfg.rhythm !== undefined && typeof cfg.rhythm !== 'boolean') return [`rhythm: ${String(cfg.rhythm)} is not true or false`];
+  return featureConfigDiff(cfg, featureConfigAt(cfg.sampleRate, cfg.rhythm === true));
 }
 
 /** Field-by-field differences between two configs ("nMels: 64 ≠ 128"), empty when they agree. */
@@ -52,5 +58,7 @@ export function featureConfigDiff(a: FeatureConfig, b: FeatureConfig): string[] 
   const keys = Object.keys(defaultFeatureConfig) as (keyof FeatureConfig)[];
   const out: string[] = [];
   for (const k of keys) if (a[k] !== b[k]) out.push(`${k}: ${String(a[k])} ≠ ${String(b[k])}`);
+  // absent and false are the same: no rhythm row
+  if ((a.rhythm === true) !== (b.rhythm === true)) out.push(`rhythm: ${String(a.rhythm === true)} ≠ ${String(b.rhythm === true)}`);
   return out;
 }

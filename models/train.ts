@@ -4,13 +4,15 @@
 // tfjs's own random draws all come from one seed.
 import * as tf from '@tensorflow/tfjs';
 import { basename } from 'node:path';
+import { featureRows } from '../streams/dsp/adaptive.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
-import { buildArch, scaleLogits, trainingView, type ArchName } from './architectures.ts';
+import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
 import { syntheticBackground } from './synthetic-background.ts';
 import { readMono } from './audio.ts';
+import { normaliseBatch } from './batch.ts';
 import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
 import { clipExample } from './dataset.ts';
 import { defaultFeatureConfig } from './feature-config.ts';
@@ -55,6 +57,17 @@ export interface TrainOptions {
   readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
   readonly headLoss?: 'separate' | 'joint';
+  /**
+   * Statistics-head models with separate losses: which training views the statistics head learns
+   * from. 'all' (default) every view; 'whole' the whole-clip views and the continuous recordings'
+   * windows, not the clips' synthetic sliding windows (the conv branch still learns from all).
+   */
+  readonly statsViews?: 'all' | 'whole';
+  /**
+   * Statistics-head models: inference adds convWeight × the conv branch's logits to the head's
+   * (default 1), applied once training has chosen each branch's weights (weightConvBranch).
+   */
+  readonly convWeight?: number;
   /**
    * Statistics-head models with separate losses: keep each branch at the epoch where its own head
    * scored best (branch-checkpoint.ts), and stop when neither has improved for `patience` epochs.
@@ -135,12 +148,14 @@ export interface TrainResult {
   readonly refit?: { readonly model: tf.LayersModel; readonly norm: { mean: number[]; std: number[] }; readonly nTrain: number; readonly trainCounts: Record<string, number> };
 }
 
-export function normStats(xs: readonly Float32Array[], n: number): { mean: number[]; std: number[] } {
+/** Per-coefficient mean and std over the first `frames` rows of each example (the MFCC frames; a rhythm row after them is not standardised). */
+export function normStats(xs: readonly Float32Array[], n: number, frames?: number): { mean: number[]; std: number[] } {
   const mean = new Float64Array(n), sq = new Float64Array(n);
   let count = 0;
   for (const x of xs) {
-    for (let i = 0; i < x.length; i++) { mean[i % n] += x[i]; sq[i % n] += x[i] * x[i]; }
-    count += x.length / n;
+    const len = frames === undefined ? x.length : Math.min(x.length, frames * n);
+    for (let i = 0; i < len; i++) { mean[i % n] += x[i]; sq[i % n] += x[i] * x[i]; }
+    count += len / n;
   }
   const m = [...mean].map((v) => v / Math.max(1, count));
   const s = [...sq].map((v, j) => Math.sqrt(Math.max(1e-8, v / Math.max(1, count) - m[j] * m[j])));
@@ -148,10 +163,7 @@ export function normStats(xs: readonly Float32Array[], n: number): { mean: numbe
 }
 
 function toTensor(xs: readonly Float32Array[], cfg: FeatureConfig, norm: { mean: number[]; std: number[] }): tf.Tensor3D {
-  const n = cfg.nMfcc, dim = cfg.frames * n;
-  const flat = new Float32Array(xs.length * dim);
-  xs.forEach((x, b) => { for (let i = 0; i < dim; i++) flat[b * dim + i] = (x[i] - norm.mean[i % n]) / norm.std[i % n]; });
-  return tf.tensor3d(flat, [xs.length, cfg.frames, n]);
+  return tf.tensor3d(normaliseBatch(xs, cfg, norm.mean, norm.std), [xs.length, featureRows(cfg), cfg.nMfcc]);
 }
 
 export async function predictProbs(model: tf.LayersModel, xs: readonly Float32Array[], cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, k: number): Promise<Float32Array[]> {
@@ -215,13 +227,19 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions; readonly log: (msg: string) => void }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, heads: number, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, heads: number, statsMask: tf.Tensor1D | null, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
   const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
   const k = yAll.shape[1] ?? 1;
-  let xs = tf.tidy(() => tf.gather(xAll, idx).add(eq));
+  // the recorder response shifts the MFCC frames only, not the rhythm row after them
+  let xs = tf.tidy(() => {
+    const x = tf.gather(xAll, idx);
+    if (cfg.rhythm !== true) return x.add(eq);
+    return tf.concat([x.slice([0, 0, 0], [-1, cfg.frames, -1]).add(eq), x.slice([0, cfg.frames, 0], [-1, 1, -1])], 1);
+  });
   let ys = tf.tidy(() => (smoothing > 0 ? tf.gather(yAll, idx).mul(1 - smoothing).add(smoothing / k) : tf.gather(yAll, idx)));
+  const mask = statsMask && heads > 1 ? tf.tidy(() => tf.gather(statsMask, idx).expandDims(1)) : null;
   eq.dispose();
   idx.dispose();
   if (mixup > 0) {
@@ -240,8 +258,10 @@ async function fitEpoch(model: tf.LayersModel, heads: number, xAll: tf.Tensor3D,
   if (heads > 1) {
     // one copy of the targets per head (architectures.ts trainingView); the class weight follows
     // the first copy's label
-    const tiled = tf.tile(ys, [1, heads]);
+    // the statistics head's copy is zero where it must not learn (a zero target adds no loss)
+    const tiled = mask ? tf.tidy(() => tf.concat([ys, ys.mul(mask)], 1)) : tf.tile(ys, [1, heads]);
     ys.dispose();
+    mask?.dispose();
     ys = tiled;
   }
   const batches = Math.ceil(n / bs);
@@ -251,6 +271,13 @@ async function fitEpoch(model: tf.LayersModel, heads: number, xAll: tf.Tensor3D,
   });
   xs.dispose(); ys.dispose();
   return Number(h.history.loss[0]);
+}
+
+/** 1 where the statistics head learns from an example, 0 where not (statsViews 'whole': clips' sliding windows); null = everywhere. */
+export function statsViewMask(examples: readonly Example[], views: 'all' | 'whole' | undefined, heads: number): tf.Tensor1D | null {
+  if (views !== 'whole') return null;
+  if (heads < 2) throw new Error('statsViews whole: only a statistics-head model trained with separate losses has a statistics head to restrict');
+  return tf.tensor1d(examples.map((e) => (e.clipWindow ? 0 : 1)), 'float32');
 }
 
 async function mapSeq<T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> {
@@ -307,7 +334,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const e of trainEx) trainCounts[e.label] = (trainCounts[e.label] ?? 0) + 1;
   log(`examples: ${trainEx.length} train, ${val.length} validation (${valAll.length - val.length} with labels unseen in training skipped); labels: ${labels.join(', ')}`);
 
-  const norm = normStats(trainEx.map((e) => e.x), cfg.nMfcc);
+  const norm = normStats(trainEx.map((e) => e.x), cfg.nMfcc, cfg.frames);
   const yIdx = trainEx.map((e) => labels.indexOf(e.label));
   const counts = labels.map((_, j) => yIdx.filter((y) => y === j).length);
   const classWeight: Record<number, number> = {};
@@ -325,11 +352,12 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const distill: Distiller | null = distillOptions ? { teachers, options: distillOptions, log } : null;
     const refitDistill: Distiller | null = distillOptions && refitTeachers.length > 0 ? { teachers: refitTeachers, options: distillOptions, log } : null;
     if (distillOptions) log(`distillation: ${teachers.length} teacher(s)${refitTeachers.length > 0 ? ` (${refitTeachers.length} for the refit)` : ''}, hard-label weight ${distillOptions.alpha}, temperature ${distillOptions.temperature}`);
-    const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
+    const model = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed, rhythm: cfg.rhythm === true });
     const fit = trainingView(model, o.headLoss);
     fit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
     const xAll = toTensor(trainEx.map((e) => e.x), cfg, norm);
     const yAll = tf.oneHot(tf.tensor1d(yIdx, 'int32'), labels.length);
+    const statsMask = statsViewMask(trainEx, o.statsViews, fit.heads);
     const r = seededRandom(initSeed ^ 0x1234);
     const bs = o.batchSize ?? 32;
     const history: EpochLog[] = [];
@@ -349,7 +377,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(fit.model, fit.heads, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(fit.model, fit.heads, statsMask, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const { m, score } = selection(probs);
       let branchScores: EpochLog['branchScores'];
@@ -377,10 +405,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
         break;
       }
     }
-    xAll.dispose(); yAll.dispose();
+    xAll.dispose(); yAll.dispose(); statsMask?.dispose();
     if (bestWeights) { model.setWeights(bestWeights); bestWeights.forEach((w) => w.dispose()); }
     const branchEpochs = branches ? { conv: branches.epochOf('conv'), stats: branches.epochOf('stats') } : undefined;
     branches?.restore();
+    if (o.convWeight !== undefined && o.convWeight !== 1) weightConvBranch(model, o.convWeight);
     let valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
     // Models trained on few tapes are overconfident on new ones: one temperature, fitted on every
     // validation example, makes the top probability honest before the threshold is chosen on it.
@@ -399,28 +428,30 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       log(`refit: training again on all ${split.train.length + split.val.length} clips for ${bestEpoch} epochs`);
       const allEx = trainEx.slice();
       for (const c of split.val) if (labels.includes(c.species)) allEx.push(...(await clipTrainExamples(c, dsOpts, noise)));
-      const rNorm = normStats(allEx.map((e) => e.x), cfg.nMfcc);
+      const rNorm = normStats(allEx.map((e) => e.x), cfg.nMfcc, cfg.frames);
       const rY = allEx.map((e) => labels.indexOf(e.label));
       const rCounts: Record<string, number> = {};
       for (const e of allEx) rCounts[e.label] = (rCounts[e.label] ?? 0) + 1;
       const rWeight: Record<number, number> = {};
       labels.forEach((l, j) => { rWeight[j] = allEx.length / (labels.length * Math.max(1, rCounts[l] ?? 0)); });
-      const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed });
+      const rModel = buildArch(o.arch, { frames: cfg.frames, nMfcc: cfg.nMfcc, nClasses: labels.length, seed: initSeed, rhythm: cfg.rhythm === true });
       const rFit = trainingView(rModel, o.headLoss);
       rFit.model.compile({ optimizer: tf.train.adam(o.learningRate ?? 1e-3), loss: 'categoricalCrossentropy' });
       const rx = toTensor(allEx.map((e) => e.x), cfg, rNorm);
       const ry = tf.oneHot(tf.tensor1d(rY, 'int32'), labels.length);
+      const rMask = statsViewMask(allEx, o.statsViews, rFit.heads);
       const rr = seededRandom(initSeed ^ 0x4321);
       // each branch stops at its own split-run epoch, as it did there
       const rBranches = branchEpochs ? new BranchCheckpoints(rModel) : null;
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rFit.model, rFit.heads, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rFit.model, rFit.heads, rMask, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         if (rBranches && branchEpochs) for (const b of ['conv', 'stats'] as const) if (epoch === branchEpochs[b]) rBranches.keep(b, epoch);
       }
       rBranches?.restore();
-      rx.dispose(); ry.dispose();
+      if (o.convWeight !== undefined && o.convWeight !== 1) weightConvBranch(rModel, o.convWeight);
+      rx.dispose(); ry.dispose(); rMask?.dispose();
       if (temperature !== 1) scaleLogits(rModel, temperature); // the split model's temperature: the refit has no clip left to fit one on
       refit = { model: rModel, norm: rNorm, nTrain: allEx.length, trainCounts: rCounts };
     }

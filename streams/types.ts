@@ -90,9 +90,11 @@ export interface FeatureConfig {
   readonly padMode: 'reflect' | 'constant';
   /** power_to_db top_db; null disables the floor. */
   readonly topDb: number | null;
+  /** One more row after the T frames: the window's envelope rhythm (dsp/rhythm.ts). Absent = no. */
+  readonly rhythm?: boolean;
 }
 
-/** MFCC matrix of one window: `mfcc` is T × nMfcc, row-major by frame. */
+/** MFCC matrix of one window: `mfcc` is featureRows(cfg) × nMfcc (T frames, then the rhythm row if any), row-major. */
 export interface FeatureFrame {
   readonly window: Window;
   readonly mfcc: Float32Array;

@@ -24,6 +24,13 @@ import { sharedMfccKernel } from './mfcc-kernel.ts';
 import { melPowerFrames } from './mfcc.ts';
 import { padSignal } from './pad.ts';
 import { resample } from './resample.ts';
+import { rhythmRow } from './rhythm.ts';
+
+/** Rows of a window's feature matrix: the T frames, plus the rhythm row when the config has it. */
+export const featureRows = (cfg: FeatureConfig): number => cfg.frames + (cfg.rhythm === true ? 1 : 0);
+
+/** Values of a window's feature matrix (featureRows × nMfcc). */
+export const featureLength = (cfg: FeatureConfig): number => featureRows(cfg) * cfg.nMfcc;
 
 export interface FeatureInput {
   readonly samples: Float32Array;
@@ -135,14 +142,34 @@ function fixedMelInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array, 
 /** Pooled mel power and its dB, reused across windows (fixedFeatures is synchronous). */
 let scratch = new Float32Array(0);
 
-/** T × nMfcc MFCC matrix (row-major by frame) of a window of any duration. A fresh array. */
+/**
+ * T × nMfcc MFCC matrix (row-major by frame) of a window of any duration, followed by the rhythm
+ * row (dsp/rhythm.ts) when cfg.rhythm. A fresh array.
+ */
 export function fixedFeatures(win: FeatureInput, cfg: FeatureConfig): Float32Array {
-  return fixedFeaturesInto(win, cfg, new Float32Array(cfg.frames * cfg.nMfcc));
+  return fixedFeaturesInto(win, cfg, new Float32Array(featureLength(cfg)));
 }
 
-/** fixedFeatures written into `out` (T × nMfcc values, e.g. one slot of a batch buffer). */
+/** fixedFeatures written into `out` (featureLength(cfg) values, e.g. one slot of a batch buffer). */
 export function fixedFeaturesInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
-  if (out.length !== cfg.frames * cfg.nMfcc) throw new Error(`features: output holds ${out.length} values, need ${cfg.frames}×${cfg.nMfcc}`);
+  if (out.length !== featureLength(cfg)) throw new Error(`features: output holds ${out.length} values, need ${featureRows(cfg)}×${cfg.nMfcc}`);
+  if (cfg.rhythm !== true) return mfccInto(win, cfg, out);
+  const dim = cfg.frames * cfg.nMfcc;
+  // The rhythm row wants the base-hop frames whatever the window's length; a short window's are
+  // cheap, and a long one's are the frames the MFCC pooling reads anyway.
+  let base = win.mel;
+  if (!base) {
+    const samples = win.sampleRate === cfg.sampleRate ? win.samples : resample(win.samples, win.sampleRate, cfg.sampleRate);
+    base = baseMel(() => samples, win, cfg);
+    win = { samples, sampleRate: cfg.sampleRate, mel: base.count >= cfg.frames ? base : undefined };
+  }
+  mfccInto(win, cfg, out.subarray(0, dim));
+  rhythmRow(base, cfg, out.subarray(dim));
+  return out;
+}
+
+/** The T × nMfcc MFCC part of the features into `out`. */
+function mfccInto(win: FeatureInput, cfg: FeatureConfig, out: Float32Array): Float32Array {
   const n = cfg.frames * cfg.nMels;
   if (scratch.length !== n) scratch = new Float32Array(n);
   // WASM SIMD when loaded (agrees with the JS reference to ~1e-6 of the range; ~3× faster): long

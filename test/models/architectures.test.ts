@@ -81,3 +81,24 @@ describe('scaleLogits', () => {
     expect(Math.abs(after[0][0] - before[0][0])).toBeGreaterThan(1e-4);
   });
 });
+
+describe('weightConvBranch', () => {
+  it('the output becomes softmax(w · conv logits + statistics logits)', async () => {
+    const { weightConvBranch } = await import('../../models/architectures.ts');
+    const m = buildArch('tcn-cmn-stats', { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 });
+    const x = tf.randomNormal([4, 16, 6], 0, 1, 'float32', 3) as tf.Tensor3D;
+    // log-probabilities differ from logits by a constant per row, which the softmax drops
+    const heads = (trainingView(m).model.predict(x) as tf.Tensor).arraySync() as number[][];
+    const before = (m.predict(x) as tf.Tensor).arraySync() as number[][];
+    weightConvBranch(m, 0.2);
+    const after = (m.predict(x) as tf.Tensor).arraySync() as number[][];
+    heads.forEach((h, i) => {
+      const z = [0, 1, 2].map((j) => 0.2 * Math.log(h[j]) + Math.log(h[3 + j]));
+      const e = z.map((v) => Math.exp(v - Math.max(...z))), s = e.reduce((a, b) => a + b);
+      e.forEach((v, j) => expect(after[i][j]).toBeCloseTo(v / s, 5));
+    });
+    expect(Math.max(...after.flatMap((p, i) => p.map((v, j) => Math.abs(v - before[i][j]))))).toBeGreaterThan(1e-4);
+    expect(() => weightConvBranch(m, 1.5)).toThrow(/within 0–1, got 1.5/);
+    expect(() => weightConvBranch(buildArch('tcn-cmn', { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 }), 0.5)).toThrow(/no statistics head/);
+  });
+});

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadClassifier } from '../../models/classifier.ts';
 import { featuresOf } from '../../models/features.ts';
-import { defaultFeatureConfig } from '../../models/feature-config.ts';
+import { defaultFeatureConfig, featureConfigAt } from '../../models/feature-config.ts';
 import { trainAndWrite } from '../../models/train-run.ts';
 import { mix, noise, tone, writeWav } from '../helpers/signals.ts';
 
@@ -70,6 +70,51 @@ describe('training smoke test (tones as species)', () => {
       clf.dispose();
     }
   }, 120_000);
+
+  it('--rhythm: the features carry the rhythm row, the saved model expects it and reads it raw', async () => {
+    const dir = toneDataset();
+    const out = join(dir, 'rhythm');
+    const cfg = featureConfigAt(32000, true);
+    await trainAndWrite({
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 4, patience: 4, seed: 3, batchSize: 8, learningRate: 3e-3, cfg,
+      dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out, command: 'test', skipChecks: true, temperatureScaling: false,
+    });
+    expect(JSON.parse(readFileSync(join(out, 'feature-config.json'), 'utf8'))).toEqual(cfg);
+    expect(readFileSync(join(out, 'MODEL_CARD.md'), 'utf8')).toContain('envelope-rhythm row');
+    const clf = await loadClassifier(out);
+    try {
+      expect(clf.featureConfig.rhythm).toBe(true);
+      const names = Object.keys(FREQS);
+      const xs = names.map((l) => featuresOf(tone(FREQS[l], 1, 32000, 0.2), 32000, clf.featureConfig));
+      expect(xs[0]).toHaveLength((cfg.frames + 1) * cfg.nMfcc);
+      const preds = clf.predictBatch(xs);
+      expect(preds.filter((p, i) => clf.labels[p.probs!.indexOf(Math.max(...p.probs!))] === names[i]).length).toBeGreaterThanOrEqual(2);
+      // the row reaches the statistics head: changing it alone changes the probabilities
+      const moved = Float32Array.from(xs[0]);
+      for (let i = cfg.frames * cfg.nMfcc; i < moved.length; i++) moved[i] += 3;
+      expect(clf.predictBatch([moved])[0].probs).not.toEqual(preds[0].probs);
+      // features without the row are refused, naming both shapes
+      expect(() => clf.predictBatch([featuresOf(tone(300, 1, 32000, 0.2), 32000, featureConfigAt(32000))])).toThrow(/3840 values, expected 65×60 = 3900/);
+    } finally {
+      clf.dispose();
+    }
+    // only the statistics head reads the row
+    await expect(trainAndWrite({ manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn', epochs: 1, seed: 3, cfg, dataset: { variantsPerClip: 1, cacheDir: join(dir, 'cache') }, out: join(dir, 'no'), command: 'test', skipChecks: true })).rejects.toThrow(/tcn-cmn cannot read the rhythm row/);
+  }, 180_000);
+
+  it('--conv-weight scales the conv branch\'s logits once training is over, in the split model and the refit', async () => {
+    const dir = toneDataset();
+    const common = { manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats' as const, epochs: 2, patience: 2, seed: 3, batchSize: 8, dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, command: 'test', skipChecks: true, refitAll: true, temperatureScaling: false };
+    const { readSavedLayers } = await import('../../models/model-folder.ts');
+    await trainAndWrite({ ...common, out: join(dir, 'w1') });
+    await trainAndWrite({ ...common, out: join(dir, 'w0'), convWeight: 0.25 });
+    const [a, b] = ['w1', 'w0'].map((d) => readSavedLayers(join(dir, d))!);
+    expect(b.map((l) => l.className)).toEqual(a.map((l) => l.className)); // unnamed layers' names count up per model
+    a.forEach((l, i) => l.weights.forEach((w, k) => {
+      const want = l.config.name === 'conv_logits' ? Float32Array.from(w.data, (v) => Math.fround(v * 0.25)) : w.data;
+      expect(b[i].weights[k].data, `${String(l.config.name)} weight ${k}`).toEqual(want);
+    }));
+  }, 180_000);
 
   it('--refit-all ships a model trained on every clip for the chosen epoch count, and says so', async () => {
     const dir = toneDataset();

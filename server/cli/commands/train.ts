@@ -78,10 +78,16 @@ export function register(program: Command): void {
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--cross-splits <n>', 'also train the recipe on split seeds seed+1 … seed+n−1 (no refit, no streaming check) and report every split and their mean in the card: one split moves by several points', '1')
     .option('--no-branch-checkpoints', 'statistics-head models with separate losses: one checkpoint for the whole model (chosen by the summed output) instead of each branch at the epoch where it scored best alone')
+    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows); the conv branch learns from all', 'all')
+    .option('--conv-weight <w>', 'tcn-cmn-stats: inference adds w × the conv branch\'s logits to the statistics head\'s (0–1; 1 = plain sum)', '1')
+    .option('--rhythm', 'tcn-cmn-stats only: add the envelope-rhythm row (autocorrelation of band energies at 16 ms … 1.28 s, onsets) to the features and the statistics head')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; rhythm?: boolean; statsViews: string; convWeight: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
+      if (opts.rhythm === true && opts.arch !== 'tcn-cmn-stats') throw new Error(`--rhythm needs --arch tcn-cmn-stats (only its statistics head reads the rhythm row), not ${opts.arch}`);
+      if (opts.arch !== 'tcn-cmn-stats' && opts.convWeight !== '1') throw new Error(`--conv-weight needs --arch tcn-cmn-stats (a conv branch and a statistics head), not ${opts.arch}`);
+      if (opts.statsViews !== 'all' && opts.statsViews !== 'whole') throw new Error(`--stats-views must be all or whole, not ${opts.statsViews}`);
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -97,6 +103,8 @@ export function register(program: Command): void {
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
         mixup: nonNegative('mixup', opts.mixup),
         headLoss: opts.headLoss,
+        statsViews: opts.statsViews,
+        convWeight: unitInterval('conv-weight', opts.convWeight),
         branchCheckpoints: opts.branchCheckpoints,
         crossSplits: positiveInt('cross-splits', opts.crossSplits),
         temperatureScaling: opts.temperature,
@@ -106,7 +114,7 @@ export function register(program: Command): void {
         refitTeachers: opts.refitTeacher.map((d) => resolve(d)),
         distillAlpha: opts.distillAlpha === undefined ? undefined : unitInterval('distill-alpha', opts.distillAlpha),
         distillTemperature: opts.distillTemperature === undefined ? undefined : positive('distill-temperature', opts.distillTemperature),
-        cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate)),
+        cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate), opts.rhythm === true),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
         dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP) },
