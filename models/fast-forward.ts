@@ -44,8 +44,13 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     eps: keep(tf.tensor1d(p.stats.eps)),
     w: keep(tf.tensor2d(p.stats.dense.weights, [...p.stats.dense.shape])),
     b: keep(tf.tensor1d(p.stats.dense.bias)),
+    rw: p.stats.rhythm ? keep(tf.tensor2d(p.stats.rhythm.weights, [...p.stats.rhythm.shape])) : null,
   };
-  const forward: Forward = (x) => tf.tidy((): tf.Tensor2D => {
+  const forward: Forward = (input) => tf.tidy((): tf.Tensor2D => {
+    // a rhythm model's input is the T frames and then the rhythm row
+    const rows = input.shape[1];
+    const x = st?.rw ? input.slice([0, 0, 0], [-1, rows - 1, -1]) : input;
+    const row = st?.rw ? tf.reshape(input.slice([0, rows - 1, 0], [-1, 1, -1]), [input.shape[0], input.shape[2]]) as tf.Tensor2D : null;
     const mean = cmn || st ? tf.mean(x, 1, true) : null;
     let h: tf.Tensor = mean && cmn ? tf.sub(x, mean) : x;
     h = tf.add(tf.mul(h, inScale), inShift);
@@ -59,6 +64,7 @@ export function foldedForward(p: FoldedTcn): { forward: Forward; dispose: () => 
     const hid = tf.fused.matMul({ a: feat, b: w1, bias: b1, activation: 'relu' });
     let logits = tf.fused.matMul({ a: hid, b: w2, bias: b2 });
     if (st && mean) logits = tf.add(logits, tf.fused.matMul({ a: timeStatistics(x, st.eps, mean), b: st.w, bias: st.b }));
+    if (st?.rw && row) logits = tf.add(logits, tf.matMul(row, st.rw));
     return tf.softmax(logits) as tf.Tensor2D;
   });
   return { forward, dispose: () => owned.forEach((t) => t.dispose()) };

@@ -5,7 +5,7 @@
 // tfjs, whose ~43 MB of live heap every full garbage collection had to mark during a replay.
 // No tfjs import here, on purpose (test/models/fold.test.ts checks the import graph).
 
-import { CLIP_STATS_EPS, STATS_HEAD } from './arch-names.ts';
+import { CLIP_STATS_EPS, RHYTHM_INPUT, STATS_HEAD } from './arch-names.ts';
 
 /** One layer: its class, its config (camelCase keys, as tfjs getConfig gives them), its weights in layer order. */
 export interface LayerView {
@@ -54,9 +54,11 @@ export interface FoldedDense { readonly weights: Float32Array; readonly shape: r
  * time, sqrt(variance + eps[c]) and the mean absolute frame-to-frame step, concatenated
  * [mean ‖ std ‖ step] (3 × C), times `dense` — logits added to the conv branch's before the
  * softmax. The standardisation and the head's batch-norm are folded into `dense`; eps is per
- * coefficient because the model's epsilon was added in standardised units.
+ * coefficient because the model's epsilon was added in standardised units. With `rhythm`, the
+ * input has one more row after the T frames (streams/dsp/rhythm.ts), not standardised:
+ * row·rhythm.weights is added as well (its share of the bias is in dense's).
  */
-export interface FoldedStats { readonly eps: Float32Array; readonly dense: FoldedDense }
+export interface FoldedStats { readonly eps: Float32Array; readonly dense: FoldedDense; readonly rhythm: FoldedDense | null }
 
 /**
  * A tcn/tcn_cmn model as plain arrays: optional time-mean subtraction, the per-coefficient input
@@ -76,6 +78,8 @@ export interface FoldedTcn {
 
 /** The statistics head's layers that fold.ts reads, in foldStats' order; the head reads the model input. */
 const STATS_LAYERS: readonly string[] = [STATS_HEAD.stats, STATS_HEAD.bn, STATS_HEAD.logits, STATS_HEAD.sum, STATS_HEAD.probs];
+/** A rhythm model's input split and join (architectures.ts), and the classes they must be. */
+const RHYTHM_LAYERS: ReadonlyMap<string, string> = new Map([[RHYTHM_INPUT.frames, 'RowSlice'], [RHYTHM_INPUT.row, 'RowSlice'], [RHYTHM_INPUT.flat, 'Flatten'], [RHYTHM_INPUT.join, 'Concatenate']]);
 
 const layerName = (l: LayerView): string => String(l.config.name ?? '');
 
@@ -90,19 +94,20 @@ function dense(l: LayerView): FoldedDense {
  * Folds stats → batch-norm → dense into one dense layer on raw statistics. With x' = (x − m)/s the
  * model saw mean' = (mean − m)/s, std' = sqrt(var + eps·s²)/s and step' = step/s.
  */
-function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: InputNorm): FoldedStats | null {
+function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, rhythm: boolean, norm?: InputNorm): FoldedStats | null {
   const [st, bnL, dl, add, act] = STATS_LAYERS.map((n) => byName.get(n));
   if (!st || !bnL || !dl || !add || !act) return null;
   if (st.className !== 'ClipStatistics' || bnL.className !== 'BatchNormalization' || dl.className !== 'Dense' || add.className !== 'Add' || act.className !== 'Activation') return null;
   if ((dl.config as { activation?: string }).activation !== 'linear' || (act.config as { activation?: string }).activation !== 'softmax') return null;
-  if (dl.weights.length !== 2 || dl.weights[0].shape[0] !== 3 * C) return null;
+  const R = rhythm ? C : 0;
+  if (dl.weights.length !== 2 || dl.weights[0].shape[0] !== 3 * C + R) return null;
   const bn = bnParams(bnL);
   const d = dense(dl);
   const K = d.shape[1];
   const s = (c: number): number => (norm ? norm.std[c] : 1);
   const eps = new Float32Array(C);
   for (let c = 0; c < C; c++) eps[c] = CLIP_STATS_EPS * s(c) * s(c);
-  const weights = new Float32Array(d.weights.length), bias = Float32Array.from(d.bias);
+  const weights = new Float32Array(3 * C * K), bias = Float32Array.from(d.bias);
   for (let j = 0; j < 3 * C; j++) {
     const c = j % C;
     const a = 1 / s(c), off = j < C && norm ? -norm.mean[c] / s(c) : 0;
@@ -112,7 +117,20 @@ function foldStats(byName: ReadonlyMap<string, LayerView>, C: number, norm?: Inp
       bias[o] += w * (bn.scale[j] * off + bn.shift[j]);
     }
   }
-  return { eps, dense: { weights, shape: [3 * C, K], bias } };
+  // the rhythm row enters raw: only the head's batch-norm to fold
+  let rw: FoldedDense | null = null;
+  if (rhythm) {
+    const w = new Float32Array(R * K);
+    for (let i = 0; i < R; i++) {
+      const j = 3 * C + i;
+      for (let o = 0; o < K; o++) {
+        w[i * K + o] = d.weights[j * K + o] * bn.scale[j];
+        bias[o] += d.weights[j * K + o] * bn.shift[j];
+      }
+    }
+    rw = { weights: w, shape: [R, K], bias: new Float32Array(K) };
+  }
+  return { eps, dense: { weights, shape: [3 * C, K], bias }, rhythm: rw };
 }
 
 const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
@@ -125,7 +143,16 @@ const first = (v: number | number[]): number => (Array.isArray(v) ? v[0] : v);
 export function foldLayers(all: readonly LayerView[], norm?: InputNorm): FoldedTcn | null {
   const kept = all.filter((l) => !['InputLayer', 'Dropout', 'SpatialDropout1D'].includes(l.className));
   const byName = new Map(kept.filter((l) => STATS_LAYERS.includes(layerName(l))).map((l) => [layerName(l), l]));
-  const layers = kept.filter((l) => !byName.has(layerName(l)));
+  const split = kept.filter((l) => RHYTHM_LAYERS.has(layerName(l)));
+  const rhythm = split.length > 0;
+  if (rhythm && (split.length !== RHYTHM_LAYERS.size || split.some((l) => RHYTHM_LAYERS.get(layerName(l)) !== l.className))) return null;
+  if (rhythm) {
+    // frames = rows 0 … T−1, the rhythm row = row T: the layout the forward passes assume
+    const slice = (n: string) => split.find((l) => layerName(l) === n)!.config as { start?: number; count?: number };
+    const f = slice(RHYTHM_INPUT.frames), r = slice(RHYTHM_INPUT.row);
+    if (f.start !== 0 || r.count !== 1 || r.start !== f.count) return null;
+  }
+  const layers = kept.filter((l) => !byName.has(layerName(l)) && !RHYTHM_LAYERS.has(layerName(l)));
   const names = layers.map((l) => l.className);
   let i = 0;
   const cmn = names[i] === 'TimeMeanNormalization';
@@ -170,7 +197,8 @@ export function foldLayers(all: readonly LayerView[], norm?: InputNorm): FoldedT
   const withStats = byName.size > 0;
   if ((d1.config as { activation?: string }).activation !== 'relu' || (d2.config as { activation?: string }).activation !== (withStats ? 'linear' : 'softmax')) return null;
   if (d1.weights.length !== 2 || d2.weights.length !== 2) return null;
-  const stats = withStats ? foldStats(byName, inBn.scale.length, norm) : null;
+  if (rhythm && !withStats) return null;
+  const stats = withStats ? foldStats(byName, inBn.scale.length, rhythm, norm) : null;
   if (withStats && !stats) return null;
   return { cmn, inScale: inBn.scale, inShift: inBn.shift, stages, hidden: dense(d1), output: dense(d2), stats };
 }

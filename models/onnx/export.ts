@@ -1,6 +1,7 @@
 // The folded tcn (fast-forward.ts foldTcn) as an ONNX graph: the same arithmetic as the fused
 // tfjs forward, op for op, so either backend gives the same probabilities. Input "x" is raw
-// features [N, T, C] (standardisation folded in), output "probs" [N, classes].
+// features [N, T, C] (standardisation folded in) — [N, T + 1, C] for a model with the rhythm row —
+// output "probs" [N, classes].
 import type { FoldedTcn } from '../fast-forward.ts';
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './model-proto.ts';
 
@@ -35,13 +36,17 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
   const C = p.inScale.length;
   const nodes: OnnxNode[] = [];
   const inits: OnnxInitializer[] = [];
-  const init = (n: string, dims: number[], data: Float32Array): string => { inits.push({ name: n, dims, data }); return n; };
+  const init = (n: string, dims: number[], data: Float32Array | BigInt64Array): string => { inits.push({ name: n, dims, data }); return n; };
   const node = (op: string, inputs: string[], output: string, attrs?: OnnxNode['attrs']): string => {
     nodes.push({ op, inputs, outputs: [output], ...(attrs ? { attrs } : {}) });
     return output;
   };
+  const rhythm = p.stats?.rhythm ?? null;
+  // A rhythm model's input: the T frames, then the rhythm row (rows T … T+1 along axis 1).
+  const rows = (from: number, to: number, out: string): string => node('Slice', [INPUT_NAME, init(`${out}_starts`, [1], BigInt64Array.of(BigInt(from))), init(`${out}_ends`, [1], BigInt64Array.of(BigInt(to))), init(`${out}_axes`, [1], BigInt64Array.of(1n))], out);
+  const frameRows = rhythm ? rows(0, frames, 'x_frames') : INPUT_NAME;
   // Channels first for Conv: [N, T, C] → [N, C, T]; per-coefficient constants are [1, C, 1].
-  const x = node('Transpose', [INPUT_NAME], 'x_nct', { perm: { ints: [0, 2, 1] } });
+  const x = node('Transpose', [frameRows], 'x_nct', { perm: { ints: [0, 2, 1] } });
   const needMean = p.cmn || p.stats !== null;
   const mean = needMean ? node('ReduceMean', [x], 'time_mean', { axes: { ints: [2] }, keepdims: { int: 1 } }) : '';
   const centred = needMean ? node('Sub', [x, mean], 'x_cmn') : '';
@@ -86,13 +91,18 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
     const d = p.stats.dense;
     const sl = node('Gemm', [f, init('stats_w', [...d.shape], d.weights), init('stats_b', [d.shape[1]], d.bias)], 'stats_logits');
     h = node('Add', [h, sl], 'logits');
+    if (rhythm) {
+      const row = node('Flatten', [rows(frames, frames + 1, 'x_rhythm')], 'rhythm_nc', { axis: { int: 1 } });
+      const rl = node('Gemm', [row, init('rhythm_w', [...rhythm.shape], rhythm.weights), init('rhythm_b', [rhythm.shape[1]], rhythm.bias)], 'rhythm_logits');
+      h = node('Add', [h, rl], 'logits_rhythm');
+    }
   }
   node('Softmax', [h], OUTPUT_NAME, { axis: { int: 1 } });
   return {
     name,
     nodes,
     initializers: inits,
-    input: { name: INPUT_NAME, dims: ['N', frames, C] },
+    input: { name: INPUT_NAME, dims: ['N', frames + (rhythm ? 1 : 0), C] },
     output: { name: OUTPUT_NAME, dims: ['N', p.output.shape[1]] },
   };
 }

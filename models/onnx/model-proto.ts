@@ -1,5 +1,6 @@
 // An ONNX graph as plain data, and its encoding as a ModelProto (field numbers from onnx.proto).
-// Only what the exporter uses: float tensors, int/ints/float attributes, one input, one output.
+// Only what the exporter uses: float tensors (int64 ones for Slice's bounds), int/ints/float
+// attributes, one input, one output.
 import { ProtoWriter } from './protobuf.ts';
 
 export type OnnxAttr = { readonly int: number } | { readonly ints: readonly number[] } | { readonly float: number };
@@ -11,7 +12,12 @@ export interface OnnxNode {
   readonly attrs?: Readonly<Record<string, OnnxAttr>>;
 }
 
-export interface OnnxInitializer { readonly name: string; readonly dims: readonly number[]; readonly data: Float32Array }
+export interface OnnxInitializer {
+  readonly name: string;
+  readonly dims: readonly number[];
+  /** Float values, or int64 ones (Slice's starts, ends and axes). */
+  readonly data: Float32Array | BigInt64Array;
+}
 
 /** A float tensor value: a number is a fixed dimension, a string a symbolic one (the batch). */
 export interface OnnxValue { readonly name: string; readonly dims: readonly (number | string)[] }
@@ -28,7 +34,7 @@ export interface OnnxGraph {
 export const IR_VERSION = 7;
 export const OPSET = 13;
 
-const FLOAT = 1; // TensorProto.DataType.FLOAT
+const FLOAT = 1, INT64 = 7; // TensorProto.DataType
 const ATTR_FLOAT = 1, ATTR_INT = 2, ATTR_INTS = 7; // AttributeProto.AttributeType
 
 // Field numbers (onnx.proto).
@@ -37,7 +43,7 @@ const OpsetId = { domain: 1, version: 2 } as const;
 const Graph = { node: 1, name: 2, initializer: 5, input: 11, output: 12 } as const;
 const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 } as const;
 const Attr = { name: 1, f: 2, i: 3, ints: 8, type: 20 } as const;
-const Tensor = { dims: 1, dataType: 2, floatData: 4, name: 8 } as const;
+const Tensor = { dims: 1, dataType: 2, floatData: 4, int64Data: 7, name: 8 } as const;
 const ValueInfo = { name: 1, type: 2 } as const;
 const Type = { tensorType: 1 } as const;
 const TensorType = { elemType: 1, shape: 2 } as const;
@@ -65,8 +71,14 @@ function tensor(w: ProtoWriter, t: OnnxInitializer): void {
   const n = t.dims.reduce((a, b) => a * b, 1);
   if (n !== t.data.length) throw new Error(`onnx: initializer ${t.name} has ${t.data.length} values for dims [${t.dims.join(', ')}]`);
   for (const d of t.dims) w.varint(Tensor.dims, d);
-  w.varint(Tensor.dataType, FLOAT);
-  w.packedFloats(Tensor.floatData, t.data);
+  const data = t.data;
+  if (data instanceof BigInt64Array) {
+    w.varint(Tensor.dataType, INT64);
+    w.message(Tensor.int64Data, (p) => { for (const v of data) p.rawVarint(v); }); // packed
+  } else {
+    w.varint(Tensor.dataType, FLOAT);
+    w.packedFloats(Tensor.floatData, data);
+  }
   w.string(Tensor.name, t.name);
 }
 

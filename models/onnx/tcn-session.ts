@@ -12,12 +12,14 @@ export interface ArrayForward {
 
 export async function onnxTcnForward(runtime: OrtRuntime, p: FoldedTcn, frames: number, name?: string): Promise<ArrayForward> {
   const session = await runtime.createSession(exportTcnOnnx(p, frames, name), INPUT_NAME, OUTPUT_NAME);
-  const C = p.inScale.length, classes = p.output.shape[1], dim = frames * C;
+  // a rhythm model takes one row more than its frames
+  const rows = frames + (p.stats?.rhythm ? 1 : 0);
+  const C = p.inScale.length, classes = p.output.shape[1], dim = rows * C;
   return {
     forward(x) {
       const B = x.length / dim;
-      if (!Number.isInteger(B)) throw new Error(`onnx forward: ${x.length} values are not whole windows of ${frames}×${C}`);
-      const y = session.run(x, [B, frames, C]);
+      if (!Number.isInteger(B)) throw new Error(`onnx forward: ${x.length} values are not whole windows of ${rows}×${C}`);
+      const y = session.run(x, [B, rows, C]);
       if (y.length !== B * classes) throw new Error(`onnx forward: ${y.length} outputs for ${B} windows of ${classes} classes`);
       return y;
     },

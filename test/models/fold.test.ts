@@ -70,6 +70,37 @@ describe('fold without tfjs', () => {
     }
   });
 
+  it('a saved model with the rhythm row folds without tfjs to what the tfjs model folds to; a moved row slice declines', async () => {
+    await useWasmBackend();
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { randomTcn } = await import('./onnx/helpers.ts');
+    const { saveClassifier } = await import('../../models/model-io.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'hm-fold-rhythm-'));
+    try {
+      const model = randomTcn('tcn-cmn-stats', 16, 12, 4, 6, true);
+      const norm = { mean: Array.from({ length: 12 }, (_, c) => 3 - c), std: Array.from({ length: 12 }, (_, c) => 2 + c / 3) };
+      const viaTf = foldTcn(model, norm);
+      await saveClassifier(dir, {
+        model, labels: ['a', 'b', 'c', 'd'],
+        featureConfig: { sampleRate: 16000, nFft: 512, hop: 256, nMels: 16, nMfcc: 12, fmin: 0, fmax: 8000, frames: 16, center: true, padMode: 'constant', topDb: 80, rhythm: true },
+        meta: { name: 't', arch: 'tcn-cmn-stats', threshold: 0.5, norm, params: model.countParams(), trainedAt: '', command: '', seed: 5 },
+      });
+      model.dispose();
+      const layers = readSavedLayers(dir)!;
+      const raw = foldLayers(layers, norm);
+      expect(viaTf?.stats?.rhythm).toBeTruthy();
+      const flat = (p: FoldedTcn): number[] => [...p.stats!.dense.weights, ...p.stats!.dense.bias, ...p.stats!.rhythm!.weights, ...p.stats!.rhythm!.bias, ...p.stats!.rhythm!.shape];
+      expect(flat(raw!)).toEqual(flat(viaTf!));
+      expect(raw!.stats!.dense.shape).toEqual([36, 4]);
+      // a row slice somewhere else is not the layout the forward passes assume
+      const moved = layers.map((l) => (l.config.name === 'rhythm_row' ? { ...l, config: { ...l.config, start: 3 } } : l));
+      expect(foldLayers(moved, norm)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a layout it does not recognise folds to null, and odd weights make the reader decline', () => {
     const conv = { className: 'Conv1D', config: { strides: [1], padding: 'valid', useBias: false, activation: 'linear' }, weights: [{ data: new Float32Array(6), shape: [1, 2, 3] }] };
     const bn = (n: number) => ({ className: 'BatchNormalization', config: {}, weights: [n, n, n, n].map((k) => ({ data: new Float32Array(k).fill(1), shape: [k] })) });

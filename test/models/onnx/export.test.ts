@@ -147,6 +147,42 @@ describe.skipIf(!ort.runtime)(`the ONNX graph on onnxruntime gives the tfjs fuse
     expect(d).toBeLessThanOrEqual(1e-5);
   });
 
+  it.each([15, 16])('random tcn-cmn-stats with the rhythm row, T=%i: the rows sliced apart, the row read raw', async (T) => {
+    const model = randomTcn('tcn-cmn-stats', T, N_MFCC, CLASSES, T, true);
+    const p = foldTcn(model, NORM)!;
+    model.dispose();
+    expect(p.stats?.rhythm?.shape).toEqual([N_MFCC, CLASSES]);
+    const g = tcnGraph(p, T);
+    expect(g.input.dims).toEqual(['N', T + 1, N_MFCC]);
+    expect(g.nodes.filter((n) => n.op === 'Slice')).toHaveLength(2);
+    const rows = T + 1;
+    // frames MFCC-like, the row like rhythm values (autocorrelations and dB ranges)
+    const make = (B: number, s: number): Float32Array[] => mfccLike(B, T, N_MFCC, s).map((f, b) => {
+      const x = new Float32Array(rows * N_MFCC);
+      x.set(f);
+      for (let j = 0; j < N_MFCC; j++) x[T * N_MFCC + j] = j % 3 === 0 ? 10 + ((b * 7 + j) % 20) : Math.sin(b + j);
+      return x;
+    });
+    const tfjs = foldedForward(p);
+    const onnx = await onnxTcnForward(ort.runtime!, p, T);
+    try {
+      let d = 0;
+      for (const B of BATCHES) {
+        const x = flat(make(B, 30 + B));
+        const ref = tf.tidy(() => tfjs.forward(tf.tensor3d(x, [B, rows, N_MFCC])).dataSync());
+        const top = Math.max(...ref);
+        expect(top).toBeGreaterThan(0);
+        d = Math.max(d, maxAbsDiff(onnx.forward(x), ref));
+      }
+      found[`tcn-cmn-stats+rhythm@${T}`] = d;
+      expect(d).toBeLessThanOrEqual(1e-5);
+      expect(() => onnx.forward(new Float32Array(T * N_MFCC))).toThrow(new RegExp(`whole windows of ${rows}×${N_MFCC}`));
+    } finally {
+      tfjs.dispose();
+      onnx.dispose();
+    }
+  });
+
   it('tells a slightly different model apart (the comparison can fail)', async () => {
     const model = randomTcn('tcn-cmn', 15, N_MFCC, CLASSES, 4);
     const p = foldTcn(model, NORM)!;

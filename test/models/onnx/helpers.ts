@@ -16,8 +16,8 @@ if (!ort.runtime) console.warn(`SKIP: onnxruntime tests — ${ort.reason}`);
  * A tcn of `arch` whose batch-norms hold random statistics and affine terms and whose dense
  * biases are non-zero: a fresh model's are 1/0/0/1 and zeros, which would hide folding mistakes.
  */
-export function randomTcn(arch: ArchName, frames: number, nMfcc: number, nClasses: number, seed: number): tf.LayersModel {
-  const model = buildArch(arch, { frames, nMfcc, nClasses, seed });
+export function randomTcn(arch: ArchName, frames: number, nMfcc: number, nClasses: number, seed: number, rhythm = false): tf.LayersModel {
+  const model = buildArch(arch, { frames, nMfcc, nClasses, seed, rhythm });
   const r = seededRandom(seed * 7919 + 1);
   for (const layer of model.layers) {
     const ws = layer.getWeights();
