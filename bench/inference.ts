@@ -4,6 +4,7 @@
 // the wasm_ rows force the tfjs wasm backend, measured back to back in the same process.
 // `node --import tsx bench/inference.ts` prints JSON and a table; `npm run bench -- inference` too.
 import { pathToFileURL } from 'node:url';
+import { featureLength } from '../streams/dsp/adaptive.ts';
 import { loadClassifier, type LoadOptions, type SyncClassifier } from '../models/classifier.ts';
 import { seededRandom, gaussian } from '../models/random.ts';
 
@@ -34,10 +35,10 @@ function timeIt(clf: SyncClassifier, pool: readonly Float32Array[], batch: numbe
 async function measure(prefix: string, opts: LoadOptions, out: Record<string, number>): Promise<string> {
   const clf = await loadClassifier(process.env.HYDROMON_MODEL, opts);
   const { nMfcc } = clf.featureConfig;
-  const dim = clf.featureConfig.frames * nMfcc;
+  const dim = featureLength(clf.featureConfig), mfcc = clf.featureConfig.frames * nMfcc;
   const r = seededRandom(1);
-  // MFCC-like magnitudes: c0 large and negative, the rest small.
-  const make = (): Float32Array => Float32Array.from({ length: dim }, (_, i) => (i % nMfcc === 0 ? -300 : 0) + 20 * gaussian(r));
+  // MFCC-like magnitudes: c0 large and negative, the rest small; a rhythm row (if any) of small values.
+  const make = (): Float32Array => Float32Array.from({ length: dim }, (_, i) => (i < mfcc && i % nMfcc === 0 ? -300 : 0) + (i < mfcc ? 20 : 0.3) * gaussian(r));
   const pool = Array.from({ length: 256 }, make);
   for (const [name, batch, reps] of SIZES) out[`${prefix}${name}_ms_per_window`] = timeIt(clf, pool, batch, reps);
   clf.dispose();

@@ -11,7 +11,7 @@ import { melPowerFrames, mfcc } from '../streams/dsp/mfcc.ts';
 import { resample, Resampler } from '../streams/dsp/resample.ts';
 import { melFrames } from '../streams/operators/mel-frames.ts';
 import { resampleTo } from '../streams/operators/resample.ts';
-import { defaultFeatureConfig } from '../models/feature-config.ts';
+import { defaultFeatureConfig, featureConfigAt } from '../models/feature-config.ts';
 import type { PcmChunk } from '../streams/types.ts';
 
 export const units: Record<string, string> = {};
@@ -145,6 +145,12 @@ export async function run(): Promise<Record<string, number>> {
     for (let i = 0; i < reps; i++) fixedFeatures(w2, cfg);
   });
   put(out, 'features_2s_window_with_mel_us', (poolMs * 1000) / reps, 'µs');
+  // the same window with the envelope-rhythm row (models trained with --rhythm, the shipped 32 kHz one)
+  const rhythmCfg = featureConfigAt(cfg.sampleRate, true);
+  const rhythmMs = time(() => {
+    for (let i = 0; i < reps; i++) fixedFeatures(w2, rhythmCfg);
+  });
+  put(out, 'features_2s_window_with_mel_rhythm_us', (rhythmMs * 1000) / reps, 'µs');
   const songMs = time(() => void fixedFeatures({ samples: ya, sampleRate: cfg.sampleRate }, cfg), 3);
   put(out, 'features_10s_song_own_stft_ms', songMs, 'ms');
   const click = { samples: ya.subarray(0, Math.round(0.05 * cfg.sampleRate)), sampleRate: cfg.sampleRate };

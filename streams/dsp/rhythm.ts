@@ -35,15 +35,20 @@ const TOP_DB = 80;
 const AMIN = 1e-10;
 const ONSET_DB = 6;
 
-/** Which mel bands (by centre frequency) each rhythm band sums, cached per config. */
-const bandCache = new Map<string, Int32Array[]>();
+/** The mel bands (by centre frequency, which rises with the index) each rhythm band sums: [first, end) per band, cached per config. */
+const bandCache = new Map<string, Int32Array>();
 
-function bandMembers(cfg: FeatureConfig): Int32Array[] {
+function bandRanges(cfg: FeatureConfig): Int32Array {
   const key = `${cfg.nMels}:${cfg.fmin}:${cfg.fmax}`;
   let b = bandCache.get(key);
   if (!b) {
     const centres = melFrequencies(cfg.nMels + 2, cfg.fmin, cfg.fmax).subarray(1, cfg.nMels + 1);
-    b = RHYTHM_BANDS.map(([lo, hi]) => Int32Array.from([...centres.keys()].filter((m) => centres[m] >= lo && centres[m] < hi)));
+    b = new Int32Array(2 * RHYTHM_BANDS.length);
+    RHYTHM_BANDS.forEach(([lo, hi], k) => {
+      const inside = [...centres.keys()].filter((m) => centres[m] >= lo && centres[m] < hi);
+      b![2 * k] = inside.length ? inside[0] : 0;
+      b![2 * k + 1] = inside.length ? inside[inside.length - 1] + 1 : 0;
+    });
     bandCache.set(key, b);
   }
   return b;
@@ -69,12 +74,15 @@ function describe(e: Float64Array, out: Float32Array, o: number): void {
   v = v / n + 1e-9;
   for (let i = 0; i < BINS && RHYTHM_LAG_EDGES[i] < n; i++) {
     let best = -Infinity;
-    for (let l = RHYTHM_LAG_EDGES[i]; l < Math.min(RHYTHM_LAG_EDGES[i + 1], n); l++) {
+    const end = Math.min(RHYTHM_LAG_EDGES[i + 1], n);
+    for (let l = RHYTHM_LAG_EDGES[i]; l < end; l++) {
+      const m = n - l;
       let s = 0;
-      for (let t = 0; t + l < n; t++) s += e[t] * e[t + l];
-      best = Math.max(best, s / (n - l) / v);
+      for (let t = 0; t < m; t++) s += e[t] * e[t + l];
+      const r = s / m;
+      if (r > best) best = r;
     }
-    out[o + i] = best;
+    out[o + i] = best / v;
   }
   const sorted = Float64Array.from(e).sort();
   out[o + BINS] = percentile(sorted, 90) - percentile(sorted, 10);
@@ -99,15 +107,17 @@ export function rhythmRow(mel: MelView, cfg: FeatureConfig, out: Float32Array = 
   out.fill(0);
   const { data, count, nMels } = mel;
   if (count === 0) return out;
+  const ranges = bandRanges(cfg);
   const e = new Float64Array(count);
-  bandMembers(cfg).forEach((members, b) => {
-    if (members.length === 0) return;
-    for (let t = 0; t < count; t++) {
+  for (let b = 0; b < RHYTHM_BANDS.length; b++) {
+    const m0 = ranges[2 * b], m1 = ranges[2 * b + 1];
+    if (m1 === m0) continue;
+    for (let t = 0, row = 0; t < count; t++, row += nMels) {
       let p = 0;
-      for (let i = 0; i < members.length; i++) p += data[t * nMels + members[i]];
-      e[t] = 10 * Math.log10(Math.max(AMIN, p));
+      for (let m = row + m0, end = row + m1; m < end; m++) p += data[m];
+      e[t] = 10 * Math.log10(p > AMIN ? p : AMIN);
     }
     describe(e, out, b * PER_BAND);
-  });
+  }
   return out;
 }
