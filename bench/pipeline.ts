@@ -15,7 +15,7 @@ import { count, lastValueFrom, toArray, from, map, mergeMap, tap } from 'rxjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultFeatureConfig } from '../models/feature-config.ts';
+import { defaultModelDir } from '../models/classifier.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 import { fixedFeatures } from '../streams/dsp/adaptive.ts';
@@ -50,10 +50,10 @@ export const units: Record<string, string> = {
 };
 export const runs = 3;
 
-// HYDROMON_MODEL=<model dir> measures another model, with the feature config it was trained at
-// (models/hydromon-tcn-16k: the 16 kHz analysis rate).
-const modelDir = process.env.HYDROMON_MODEL;
-const cfg: FeatureConfig = modelDir ? (JSON.parse(readFileSync(join(modelDir, 'feature-config.json'), 'utf8')) as FeatureConfig) : defaultFeatureConfig;
+// The shipped model by default, HYDROMON_MODEL=<model dir> another one; each with the feature
+// config it was trained at (models/hydromon-tcn: 32 kHz with the rhythm row; hydromon-tcn-16k: 16 kHz).
+const modelDir = process.env.HYDROMON_MODEL ?? defaultModelDir();
+const cfg: FeatureConfig = JSON.parse(readFileSync(join(modelDir, 'feature-config.json'), 'utf8')) as FeatureConfig;
 
 const SR = 48_000;
 const SECONDS = Number(process.env.BENCH_PIPELINE_S) || 600;
@@ -145,8 +145,8 @@ export async function run(): Promise<Record<string, number>> {
   let replay: Timing | null = null;
   let nDet = 0;
   try {
-    const { loadWindowClassifier, defaultModelDir } = await import('../models/classifier.ts');
-    const model = await loadWindowClassifier(modelDir ?? defaultModelDir());
+    const { loadWindowClassifier } = await import('../models/classifier.ts');
+    const model = await loadWindowClassifier(modelDir);
     const feats = await lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows(cut), mergeMap((ws) => ws), map((w) => fixedFeatures(w, cfg)), toArray()));
     classify = await timeIt(async () => {
       for (let i = 0; i < feats.length; i += 32) model.predictBatch(feats.slice(i, i + 32));

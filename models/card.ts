@@ -29,6 +29,8 @@ export interface CardInput {
   readonly bestEpoch: number;
   /** Each branch of a statistics-head model kept at its own best epoch (bestEpoch is the later). */
   readonly branchEpochs?: { readonly conv: number; readonly stats: number };
+  /** Statistics-head models: the conv branch's logits count this much in the sum (absent = 1). */
+  readonly convWeight?: number;
   /** The shipped model was trained again on every clip (validation tapes too) for bestEpoch epochs. */
   readonly refit?: { readonly clips: number; readonly epochs: number; readonly examples: number };
   readonly epochs: number;
@@ -97,7 +99,7 @@ export function renderCard(c: CardInput): string {
   const s = c.stream;
   const lines: string[] = [];
   lines.push(`# Model card: ${c.name}`, '');
-  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix${c.cfg.rhythm === true ? ' and its envelope-rhythm row (streams/dsp/rhythm.ts)' : ''} (streams/dsp/adaptive.ts \`fixedFeatures\`) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
+  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix${c.cfg.rhythm === true ? ' plus one row of envelope rhythm' : ''} (streams/dsp/adaptive.ts \`fixedFeatures\`${c.cfg.rhythm === true ? ', streams/dsp/rhythm.ts' : ''}) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. ${c.convWeight !== undefined && c.convWeight !== 1 ? `Inference adds ${c.convWeight} × the conv branch's logits to the statistics head's (\`--conv-weight\`). ` : ''}Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
   if (c.thresholdRule) lines.push(`The threshold was chosen on ${c.thresholdRule}.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');

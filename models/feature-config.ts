@@ -43,7 +43,11 @@ export function featureConfigAt(sampleRate: number, rhythm = false): FeatureConf
 /** The analysis rate of `hydromon train` without --analysis-rate, and of the shipped model. */
 export const DEFAULT_ANALYSIS_RATE = 32000;
 
-/** The config of the shipped model; the pipeline's when no model is loaded. */
+/**
+ * The MFCC config of the shipped models at 32 kHz and the pipeline's when no model is loaded. The
+ * shipped 32 kHz model adds the rhythm row (featureConfigAt(32000, true), in its own folder); a
+ * loaded model's config always wins.
+ */
 export const defaultFeatureConfig: FeatureConfig = featureConfigAt(DEFAULT_ANALYSIS_RATE);
 
 /** Why a saved model's config is not one the code computes (empty when it is). */

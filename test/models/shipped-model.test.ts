@@ -38,15 +38,16 @@ describe('shipped model', () => {
   it('loads, with the feature config the code computes', async () => {
     const clf = await loadClassifier();
     try {
-      expect(clf.featureConfig).toEqual(defaultFeatureConfig);
-      expect(clf.featureConfig.sampleRate).toBe(32000);
+      // the MFCC config of the code at 32 kHz, with the rhythm row
+      expect(clf.featureConfig).toEqual(featureConfigAt(32000, true));
+      expect(clf.featureConfig).toEqual({ ...defaultFeatureConfig, rhythm: true });
       expect(clf.labels).toContain('background');
       expect(clf.labels.length).toBeGreaterThanOrEqual(3);
       expect(clf.threshold).toBeGreaterThan(0);
       expect(clf.threshold).toBeLessThan(1);
       // Trained on ungated features: the monitor warns a station that turns the gate on.
       expect(clf.trainedWithNoiseGate).toBe(false);
-      const x = new Float32Array(defaultFeatureConfig.frames * defaultFeatureConfig.nMfcc);
+      const x = new Float32Array((defaultFeatureConfig.frames + 1) * defaultFeatureConfig.nMfcc);
       const [p] = clf.predictBatch([x]);
       expect(p.probs).toHaveLength(clf.labels.length);
     } finally {

@@ -80,7 +80,7 @@ describe('training smoke test (tones as species)', () => {
       dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out, command: 'test', skipChecks: true, temperatureScaling: false,
     });
     expect(JSON.parse(readFileSync(join(out, 'feature-config.json'), 'utf8'))).toEqual(cfg);
-    expect(readFileSync(join(out, 'MODEL_CARD.md'), 'utf8')).toContain('envelope-rhythm row');
+    expect(readFileSync(join(out, 'MODEL_CARD.md'), 'utf8')).toContain('plus one row of envelope rhythm');
     const clf = await loadClassifier(out);
     try {
       expect(clf.featureConfig.rhythm).toBe(true);
@@ -109,6 +109,8 @@ describe('training smoke test (tones as species)', () => {
     await trainAndWrite({ ...common, out: join(dir, 'w1') });
     await trainAndWrite({ ...common, out: join(dir, 'w0'), convWeight: 0.25 });
     const [a, b] = ['w1', 'w0'].map((d) => readSavedLayers(join(dir, d))!);
+    expect(readFileSync(join(dir, 'w0', 'MODEL_CARD.md'), 'utf8')).toContain('Inference adds 0.25 × the conv branch\'s logits to the statistics head\'s');
+    expect(readFileSync(join(dir, 'w1', 'MODEL_CARD.md'), 'utf8')).not.toContain('× the conv branch\'s logits');
     expect(b.map((l) => l.className)).toEqual(a.map((l) => l.className)); // unnamed layers' names count up per model
     a.forEach((l, i) => l.weights.forEach((w, k) => {
       const want = l.config.name === 'conv_logits' ? Float32Array.from(w.data, (v) => Math.fround(v * 0.25)) : w.data;

@@ -10,7 +10,7 @@ import { defaultModelDir, loadClassifier } from '../../../models/classifier.ts';
 import { defaultFeatureConfig } from '../../../models/feature-config.ts';
 import { saveClassifier } from '../../../models/model-io.ts';
 import { useWasmBackend } from '../../../models/wasm-backend.ts';
-import { maxAbsDiff, mfccLike, normLike, ort, ortSkipNote } from './helpers.ts';
+import { featuresLike, maxAbsDiff, mfccLike, ort, ortSkipNote } from './helpers.ts';
 import { readFolderMeta } from '../../../models/model-folder.ts';
 
 afterEach(() => { vi.unstubAllEnvs(); });
@@ -37,7 +37,7 @@ describe('classifier backend', () => {
     const clf = await loadClassifier();
     try {
       expect(clf.backend).toBe('tfjs-wasm');
-      expect(clf.predictBatch(windows(2))).toHaveLength(2);
+      expect(clf.predictBatch(featuresLike(readFolderMeta(defaultModelDir()).meta.norm, clf.featureConfig, 2, 7))).toHaveLength(2);
     } finally {
       clf.dispose();
     }
@@ -68,7 +68,7 @@ describe('classifier backend', () => {
       for (const dir of [defaultModelDir(), join(defaultModelDir(), '..', 'hydromon-tcn-16k')]) {
         const onnx = await loadClassifier(dir);
         const wasm = await loadClassifier(dir, { inference: 'wasm' });
-        const xs = normLike(readFolderMeta(dir).meta.norm, 5, onnx.featureConfig.frames, 3);
+        const xs = featuresLike(readFolderMeta(dir).meta.norm, onnx.featureConfig, 5, 3);
         try {
           expect(onnx.backend).toBe('onnxruntime');
           expect(wasm.backend).toBe('tfjs-wasm');

@@ -2,6 +2,7 @@
 // falls back to tfjs-wasm on its own, and HYDROMON_INFERENCE=onnx fails saying why.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadClassifier } from '../../../models/classifier.ts';
+import { featureLength } from '../../../streams/dsp/adaptive.ts';
 
 vi.mock('../../../models/onnx/runtime.ts', () => ({
   loadOrt: () => ({ runtime: null, reason: 'onnxruntime-node is not installed (simulated by the test)' }),
@@ -15,7 +16,7 @@ describe('classifier without onnxruntime', () => {
     const clf = await loadClassifier();
     try {
       expect(clf.backend).toBe('tfjs-wasm');
-      expect(clf.predictBatch([new Float32Array(clf.featureConfig.frames * clf.featureConfig.nMfcc)])).toHaveLength(1);
+      expect(clf.predictBatch([new Float32Array(featureLength(clf.featureConfig))])).toHaveLength(1);
     } finally {
       clf.dispose();
     }

@@ -12,7 +12,8 @@ import { samePads, tcnGraph } from '../../../models/onnx/export.ts';
 import { onnxTcnForward } from '../../../models/onnx/tcn-session.ts';
 import { projectRoot } from '../../../models/paths.ts';
 import { useWasmBackend } from '../../../models/wasm-backend.ts';
-import { flat, maxAbsDiff, mfccLike, normLike, ort, ortSkipNote, randomTcn, TCN_ARCHS } from './helpers.ts';
+import { featuresLike, flat, maxAbsDiff, mfccLike, ort, ortSkipNote, randomTcn, TCN_ARCHS } from './helpers.ts';
+import { featureRows } from '../../../streams/dsp/adaptive.ts';
 
 const N_MFCC = 12, CLASSES = 5;
 const NORM = { mean: Array.from({ length: N_MFCC }, (_, c) => (c === 0 ? -290 : 8 - c)), std: Array.from({ length: N_MFCC }, (_, c) => (c === 0 ? 35 : 12 + c)) };
@@ -98,12 +99,13 @@ describe.skipIf(!ort.runtime)(`the ONNX graph on onnxruntime gives the tfjs fuse
   async function compare(p: FoldedTcn, T: number, nMfcc: number, seed: number, make = (B: number, s: number) => mfccLike(B, T, nMfcc, s)): Promise<number> {
     const tfjs = foldedForward(p);
     const onnx = await onnxTcnForward(ort.runtime!, p, T);
+    const rows = T + (p.stats?.rhythm ? 1 : 0);
     let d = 0;
     try {
       for (const B of BATCHES) {
         const x = flat(make(B, seed + B));
         const y = onnx.forward(x);
-        const ref = tf.tidy(() => tfjs.forward(tf.tensor3d(x, [B, T, nMfcc])));
+        const ref = tf.tidy(() => tfjs.forward(tf.tensor3d(x, [B, rows, nMfcc])));
         const yRef = ref.dataSync();
         ref.dispose();
         expect(y.length).toBe(yRef.length);
@@ -137,9 +139,10 @@ describe.skipIf(!ort.runtime)(`the ONNX graph on onnxruntime gives the tfjs fuse
     s.model.dispose();
     expect(p).not.toBeNull();
     const { frames: T, nMfcc } = s.featureConfig;
-    const make = (B: number, seed: number): Float32Array[] => normLike(s.meta.norm, B, T, seed);
+    const rows = featureRows(s.featureConfig);
+    const make = (B: number, seed: number): Float32Array[] => featuresLike(s.meta.norm, s.featureConfig, B, seed);
     const f = foldedForward(p!);
-    const top = tf.tidy(() => f.forward(tf.tensor3d(flat(make(64, 1)), [64, T, nMfcc])).max(1).dataSync());
+    const top = tf.tidy(() => f.forward(tf.tensor3d(flat(make(64, 1)), [64, rows, nMfcc])).max(1).dataSync());
     f.dispose();
     expect(Math.min(...top)).toBeLessThan(0.99);
     const d = await compare(p!, T, nMfcc, 20, make);

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { buildArch, type ArchName } from '../../../models/architectures.ts';
 import { gaussian, seededRandom, uniform } from '../../../models/random.ts';
 import { loadOrt } from '../../../models/onnx/runtime.ts';
+import { featureLength } from '../../../streams/dsp/adaptive.ts';
+import { rhythmRow } from '../../../streams/dsp/rhythm.ts';
+import type { FeatureConfig } from '../../../streams/types.ts';
 
 export const TCN_ARCHS: readonly ArchName[] = ['tcn', 'tcn-cmn', 'tcn-cmn-lite', 'tcn-cmn-slim', 'tcn-cmn-stats'];
 
@@ -53,6 +56,24 @@ export function normLike(norm: { readonly mean: readonly number[]; readonly std:
   const r = seededRandom(seed);
   const n = norm.mean.length;
   return Array.from({ length: count }, () => Float32Array.from({ length: frames * n }, (_, i) => norm.mean[i % n] + norm.std[i % n] * gaussian(r)));
+}
+
+/**
+ * normLike frames, followed by a rhythm row when the config has one (computed by streams/dsp/rhythm.ts
+ * from random mel power frames, so its values are shaped like real ones): inputs of the model's own
+ * feature length.
+ */
+export function featuresLike(norm: { readonly mean: readonly number[]; readonly std: readonly number[] }, cfg: FeatureConfig, count: number, seed: number): Float32Array[] {
+  const frames = normLike(norm, count, cfg.frames, seed);
+  if (cfg.rhythm !== true) return frames;
+  const r = seededRandom(seed + 1);
+  return frames.map((f) => {
+    const x = new Float32Array(featureLength(cfg));
+    x.set(f);
+    const mel = Float32Array.from({ length: 125 * cfg.nMels }, () => 1e-3 * Math.exp(2 * gaussian(r)));
+    rhythmRow({ data: mel, count: 125, nMels: cfg.nMels, hop: cfg.hop }, cfg, x.subarray(f.length));
+    return x;
+  });
 }
 
 export function flat(xs: readonly Float32Array[]): Float32Array {
