@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { staticImports } from '../helpers/import-graph.ts';
-import { foldLayers, type FoldedTcn } from '../../models/fold.ts';
+import { foldLayers, type FoldedTcn, type LayerView } from '../../models/fold.ts';
 import { foldTcn } from '../../models/fast-forward.ts';
 import { loadSaved } from '../../models/model-io.ts';
 import { readSavedLayers } from '../../models/model-folder.ts';
@@ -42,7 +42,8 @@ describe('fold without tfjs', () => {
     });
   }
 
-  it('a saved tcn-cmn-stats folder folds without tfjs to exactly what the tfjs model folds to, statistics head included', async () => {
+  /** A random statistics-head tcn saved to a folder: its fold through tfjs, and the folder's layers read without it. */
+  async function savedStatsTcn(rhythm: boolean, seed: number): Promise<{ viaTf: FoldedTcn | null; layers: LayerView[]; norm: { mean: number[]; std: number[] } }> {
     await useWasmBackend();
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -50,55 +51,42 @@ describe('fold without tfjs', () => {
     const { saveClassifier } = await import('../../models/model-io.ts');
     const dir = mkdtempSync(join(tmpdir(), 'hm-fold-stats-'));
     try {
-      const model = randomTcn('tcn-cmn-stats', 16, 12, 4, 5);
+      const model = randomTcn('tcn-cmn-stats', 16, 12, 4, seed, rhythm);
       const norm = { mean: Array.from({ length: 12 }, (_, c) => 3 - c), std: Array.from({ length: 12 }, (_, c) => 2 + c / 3) };
       const viaTf = foldTcn(model, norm);
       await saveClassifier(dir, {
         model, labels: ['a', 'b', 'c', 'd'],
-        featureConfig: { sampleRate: 16000, nFft: 512, hop: 256, nMels: 16, nMfcc: 12, fmin: 0, fmax: 8000, frames: 16, center: true, padMode: 'constant', topDb: 80 },
+        featureConfig: { sampleRate: 16000, nFft: 512, hop: 256, nMels: 16, nMfcc: 12, fmin: 0, fmax: 8000, frames: 16, center: true, padMode: 'constant', topDb: 80, ...(rhythm ? { rhythm } : {}) },
         meta: { name: 't', arch: 'tcn-cmn-stats', threshold: 0.5, norm, params: model.countParams(), trainedAt: '', command: '', seed: 5 },
       });
       model.dispose();
-      const raw = foldLayers(readSavedLayers(dir)!, norm);
-      expect(viaTf?.stats).toBeTruthy();
-      expect(raw?.stats).toBeTruthy();
-      const flat = (p: FoldedTcn): number[] => [...p.output.weights, ...p.output.bias, ...p.stats!.eps, ...p.stats!.dense.weights, ...p.stats!.dense.bias, ...p.stats!.dense.shape];
-      expect(flat(raw!)).toEqual(flat(viaTf!));
-      expect(raw!.stats!.dense.shape).toEqual([36, 4]);
+      return { viaTf, layers: readSavedLayers(dir)!, norm };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('a saved tcn-cmn-stats folder folds without tfjs to exactly what the tfjs model folds to, statistics head included', async () => {
+    const { viaTf, layers, norm } = await savedStatsTcn(false, 5);
+    const raw = foldLayers(layers, norm);
+    expect(viaTf?.stats).toBeTruthy();
+    expect(raw?.stats).toBeTruthy();
+    expect(raw?.stats?.rhythm).toBeNull();
+    const flat = (p: FoldedTcn): number[] => [...p.output.weights, ...p.output.bias, ...p.stats!.eps, ...p.stats!.dense.weights, ...p.stats!.dense.bias, ...p.stats!.dense.shape];
+    expect(flat(raw!)).toEqual(flat(viaTf!));
+    expect(raw!.stats!.dense.shape).toEqual([36, 4]);
   });
 
   it('a saved model with the rhythm row folds without tfjs to what the tfjs model folds to; a moved row slice declines', async () => {
-    await useWasmBackend();
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { randomTcn } = await import('./onnx/helpers.ts');
-    const { saveClassifier } = await import('../../models/model-io.ts');
-    const dir = mkdtempSync(join(tmpdir(), 'hm-fold-rhythm-'));
-    try {
-      const model = randomTcn('tcn-cmn-stats', 16, 12, 4, 6, true);
-      const norm = { mean: Array.from({ length: 12 }, (_, c) => 3 - c), std: Array.from({ length: 12 }, (_, c) => 2 + c / 3) };
-      const viaTf = foldTcn(model, norm);
-      await saveClassifier(dir, {
-        model, labels: ['a', 'b', 'c', 'd'],
-        featureConfig: { sampleRate: 16000, nFft: 512, hop: 256, nMels: 16, nMfcc: 12, fmin: 0, fmax: 8000, frames: 16, center: true, padMode: 'constant', topDb: 80, rhythm: true },
-        meta: { name: 't', arch: 'tcn-cmn-stats', threshold: 0.5, norm, params: model.countParams(), trainedAt: '', command: '', seed: 5 },
-      });
-      model.dispose();
-      const layers = readSavedLayers(dir)!;
-      const raw = foldLayers(layers, norm);
-      expect(viaTf?.stats?.rhythm).toBeTruthy();
-      const flat = (p: FoldedTcn): number[] => [...p.stats!.dense.weights, ...p.stats!.dense.bias, ...p.stats!.rhythm!.weights, ...p.stats!.rhythm!.bias, ...p.stats!.rhythm!.shape];
-      expect(flat(raw!)).toEqual(flat(viaTf!));
-      expect(raw!.stats!.dense.shape).toEqual([36, 4]);
-      // a row slice somewhere else is not the layout the forward passes assume
-      const moved = layers.map((l) => (l.config.name === 'rhythm_row' ? { ...l, config: { ...l.config, start: 3 } } : l));
-      expect(foldLayers(moved, norm)).toBeNull();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { viaTf, layers, norm } = await savedStatsTcn(true, 6);
+    const raw = foldLayers(layers, norm);
+    expect(viaTf?.stats?.rhythm).toBeTruthy();
+    const flat = (p: FoldedTcn): number[] => [...p.stats!.dense.weights, ...p.stats!.dense.bias, ...p.stats!.rhythm!.weights, ...p.stats!.rhythm!.bias, ...p.stats!.rhythm!.shape];
+    expect(flat(raw!)).toEqual(flat(viaTf!));
+    expect(raw!.stats!.dense.shape).toEqual([36, 4]);
+    // a row slice somewhere else is not the layout the forward passes assume
+    const moved = layers.map((l) => (l.config.name === 'rhythm_row' ? { ...l, config: { ...l.config, start: 3 } } : l));
+    expect(foldLayers(moved, norm)).toBeNull();
   });
 
   it('a layout it does not recognise folds to null, and odd weights make the reader decline', () => {
