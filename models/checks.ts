@@ -8,7 +8,7 @@ import { classificationMetrics, type Metrics } from './metrics.ts';
 import { scoreRecording, streamMetrics, type ProbsFn, type RecordingScores, type StreamMetrics } from './stream-check.ts';
 import type { ContinuousRecording } from './annotations.ts';
 import type { NoiseGateOptions } from '../streams/dsp/noise-gate.ts';
-import { argmax } from './train.ts';
+import { argmaxOf } from './clip-aggregate.ts';
 
 export interface ResampleCheck {
   readonly rate: number | 'native';
@@ -23,7 +23,7 @@ export async function resampleCheck(clips: readonly Clip[], probs: ProbsFn, labe
   for (const rate of ['native' as const, ...rates]) {
     const xs = audio.map((a) => (rate === 'native' ? featuresOf(a.samples, a.sampleRate, cfg) : featuresOf(toRate(a.samples, a.sampleRate, rate), rate, cfg)));
     const ps = await probs(xs);
-    out.push({ rate, metrics: classificationMetrics(clips.map((c) => c.species), ps.map((p) => labels[argmax(p)]), labels) });
+    out.push({ rate, metrics: classificationMetrics(clips.map((c) => c.species), ps.map((p) => labels[argmaxOf(p)]), labels) });
   }
   return out;
 }

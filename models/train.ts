@@ -13,6 +13,7 @@ import { calibrationError, fitTemperature } from './calibration.ts';
 import { syntheticBackground } from './synthetic-background.ts';
 import { readMono } from './audio.ts';
 import { normaliseBatch } from './batch.ts';
+import { argmaxOf } from './clip-aggregate.ts';
 import { BACKGROUND, clipTrainExamples, continuousExamples, defaultDatasetOptions, noiseSourceFrom, type DatasetOptions, type Example } from './dataset.ts';
 import { clipExample } from './dataset.ts';
 import { defaultFeatureConfig } from './feature-config.ts';
@@ -178,15 +179,9 @@ export async function predictProbs(model: tf.LayersModel, xs: readonly Float32Ar
   return out;
 }
 
-export function argmax(p: Float32Array): number {
-  let best = 0;
-  for (let j = 1; j < p.length; j++) if (p[j] > p[best]) best = j;
-  return best;
-}
-
 /** Label per example: top label, or 'unknown' when its probability is below `threshold`. */
 export function decide(probs: readonly Float32Array[], labels: readonly string[], threshold: number): string[] {
-  return probs.map((p) => { const j = argmax(p); return p[j] >= threshold ? labels[j] : UNKNOWN; });
+  return probs.map((p) => { const j = argmaxOf(p); return p[j] >= threshold ? labels[j] : UNKNOWN; });
 }
 
 /**
@@ -369,7 +364,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const disjointClip = val.map(isDisjointClip);
     const isWindow = val.map((e) => e.kind !== 'clip');
     const selection = (probs: readonly Float32Array[]): { m: ReturnType<typeof classificationMetrics>; score: number } => {
-      const top = probs.map((p) => labels[argmax(p)]);
+      const top = probs.map((p) => labels[argmaxOf(p)]);
       const m = classificationMetrics(valTruth, top, labels);
       const part = (keep: boolean[]): number | null => (keep.some(Boolean) ? classificationMetrics(valTruth.filter((_, i) => keep[i]), top.filter((_, i) => keep[i]), labels).macro_f1 : null);
       const parts = [part(disjointClip), part(isWindow)].filter((x): x is number => x !== null);
