@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--annotated-species <name>', 'species of the annotated calls', 'Northern Right Whale')
     .option('--background <path>', 'call-free recording or folder of them (background class); repeat', collect, [])
     .option('--holdout <file>', 'continuous recording (file name) kept out of training for validation; repeat', collect, [])
-    .addOption(new Option('--arch <name>', 'architecture').choices([...ARCH_NAMES]).default('tcn'))
+    .addOption(new Option('--arch <name>', 'architecture (default: the shipped model\'s)').choices([...ARCH_NAMES]).default('tcn-cmn-stats'))
     .option('--epochs <n>', 'maximum epochs', '40')
     .option('--patience <n>', 'early stopping patience (epochs)', '8')
     .option('--seed <n>', 'seed of split, augmentation and training', '1')
@@ -78,16 +78,23 @@ export function register(program: Command): void {
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--cross-splits <n>', 'also train the recipe on split seeds seed+1 … seed+n−1 (no refit, no streaming check) and report every split and their mean in the card: one split moves by several points', '1')
     .option('--no-branch-checkpoints', 'statistics-head models with separate losses: one checkpoint for the whole model (chosen by the summed output) instead of each branch at the epoch where it scored best alone')
-    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows); the conv branch learns from all', 'all')
-    .option('--conv-weight <w>', 'tcn-cmn-stats: inference adds w × the conv branch\'s logits to the statistics head\'s (0–1; 1 = plain sum)', '1')
-    .option('--rhythm', 'tcn-cmn-stats only: add the envelope-rhythm row (autocorrelation of band energies at 16 ms … 1.28 s, onsets) to the features and the statistics head')
-    .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.35')
+    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows; the default); the conv branch learns from all')
+    .option('--conv-weight <w>', 'tcn-cmn-stats: inference adds w × the conv branch\'s logits to the statistics head\'s (0–1; 1 = plain sum; default 0.2 for tcn-cmn-stats)')
+    .option('--rhythm', 'tcn-cmn-stats only (its default): add the envelope-rhythm row (autocorrelation of band energies at 16 ms … 1.28 s, onsets) to the features and the statistics head')
+    .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
+    .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.6')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; rhythm?: boolean; statsViews: string; convWeight: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
-      if (opts.rhythm === true && opts.arch !== 'tcn-cmn-stats') throw new Error(`--rhythm needs --arch tcn-cmn-stats (only its statistics head reads the rhythm row), not ${opts.arch}`);
-      if (opts.arch !== 'tcn-cmn-stats' && opts.convWeight !== '1') throw new Error(`--conv-weight needs --arch tcn-cmn-stats (a conv branch and a statistics head), not ${opts.arch}`);
-      if (opts.statsViews !== 'all' && opts.statsViews !== 'whole') throw new Error(`--stats-views must be all or whole, not ${opts.statsViews}`);
+      // The shipped recipe is the default for tcn-cmn-stats; the other architectures have no statistics head to apply it to.
+      const stats = opts.arch === 'tcn-cmn-stats';
+      if (opts.rhythm === true && !stats) throw new Error(`--rhythm needs --arch tcn-cmn-stats (only its statistics head reads the rhythm row), not ${opts.arch}`);
+      if (opts.convWeight !== undefined && !stats) throw new Error(`--conv-weight needs --arch tcn-cmn-stats (a conv branch and a statistics head), not ${opts.arch}`);
+      if (opts.statsViews !== undefined && opts.statsViews !== 'all' && opts.statsViews !== 'whole') throw new Error(`--stats-views must be all or whole, not ${opts.statsViews}`);
+      if (opts.statsViews !== undefined && !stats) throw new Error(`--stats-views needs --arch tcn-cmn-stats (it chooses what the statistics head learns from), not ${opts.arch}`);
+      const rhythm = opts.rhythm ?? stats;
+      const statsViews: 'all' | 'whole' | undefined = stats ? ((opts.statsViews as 'all' | 'whole' | undefined) ?? (opts.headLoss === 'joint' ? 'all' : 'whole')) : undefined;
+      const convWeight = stats ? unitInterval('conv-weight', opts.convWeight ?? '0.2') : undefined;
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
       const bar = new cliProgress.SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | {status}', hideCursor: true, stopOnComplete: false }, cliProgress.Presets.shades_classic);
@@ -103,8 +110,8 @@ export function register(program: Command): void {
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
         mixup: nonNegative('mixup', opts.mixup),
         headLoss: opts.headLoss,
-        statsViews: opts.statsViews,
-        convWeight: unitInterval('conv-weight', opts.convWeight),
+        statsViews,
+        convWeight,
         branchCheckpoints: opts.branchCheckpoints,
         crossSplits: positiveInt('cross-splits', opts.crossSplits),
         temperatureScaling: opts.temperature,
@@ -114,7 +121,7 @@ export function register(program: Command): void {
         refitTeachers: opts.refitTeacher.map((d) => resolve(d)),
         distillAlpha: opts.distillAlpha === undefined ? undefined : unitInterval('distill-alpha', opts.distillAlpha),
         distillTemperature: opts.distillTemperature === undefined ? undefined : positive('distill-temperature', opts.distillTemperature),
-        cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate), opts.rhythm === true),
+        cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate), rhythm),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
         dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP) },

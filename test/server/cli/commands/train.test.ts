@@ -1,30 +1,68 @@
-// `hydromon train` option checks that must fail before any data is read: --rhythm only with the
-// statistics head that reads the row, --stats-views only all or whole.
+// `hydromon train` options: the shipped model's recipe is what a bare command trains, and options
+// that only a statistics head can use fail, naming the problem, before any data is read.
 import { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
-import { register } from '../../../../server/cli/commands/train.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunOptions } from '../../../../models/train-run.ts';
 
-async function run(args: string[]): Promise<void> {
+// What the command hands the trainer (the trainer itself is tested in test/models/).
+const seen: RunOptions[] = [];
+vi.mock('../../../../models/train-run.ts', () => ({
+  trainAndWrite: async (o: RunOptions) => {
+    seen.push(o);
+    return { name: 'm', threshold: 0.5, disjointTop: { accuracy: 0.5, macro_f1: 0.5 } };
+  },
+}));
+const { register } = await import('../../../../server/cli/commands/train.ts');
+
+async function run(args: string[]): Promise<RunOptions> {
   const program = new Command('hydromon').exitOverride();
   register(program);
-  await program.parseAsync(['node', 'hydromon', 'train', '--manifest', '/nonexistent/manifest.csv', '--out', '/nonexistent/out', ...args]);
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  try {
+    await program.parseAsync(['node', 'hydromon', 'train', '--manifest', '/data/manifest.csv', '--out', '/tmp/out', ...args]);
+  } finally {
+    out.mockRestore();
+  }
+  return seen[seen.length - 1];
 }
+afterEach(() => { seen.length = 0; });
 
 describe('hydromon train options', () => {
-  it('--rhythm needs tcn-cmn-stats, naming the architecture given', async () => {
+  it('a bare command trains the shipped recipe: statistics head, rhythm row, whole-clip statistics, conv weight 0.2, band-limit 0.6', async () => {
+    const o = await run([]);
+    expect(o.arch).toBe('tcn-cmn-stats');
+    expect(o.cfg?.rhythm).toBe(true);
+    expect(o.statsViews).toBe('whole');
+    expect(o.convWeight).toBe(0.2);
+    expect(o.dataset?.pBandLimit).toBe(0.6);
+  });
+
+  it('each part of the recipe can be turned off', async () => {
+    const o = await run(['--no-rhythm', '--stats-views', 'all', '--conv-weight', '1']);
+    expect(o.cfg?.rhythm).toBeUndefined();
+    expect(o.statsViews).toBe('all');
+    expect(o.convWeight).toBe(1);
+    // the joint loss has no statistics-head loss to restrict
+    expect((await run(['--head-loss', 'joint'])).statsViews).toBe('all');
+  });
+
+  it('other architectures train without them', async () => {
+    const o = await run(['--arch', 'tcn-cmn']);
+    expect(o.cfg?.rhythm).toBeUndefined();
+    expect(o.statsViews).toBeUndefined();
+    expect(o.convWeight).toBeUndefined();
+  });
+
+  it('--rhythm, --conv-weight and --stats-views need tcn-cmn-stats, naming the architecture given', async () => {
     await expect(run(['--rhythm', '--arch', 'tcn-cmn'])).rejects.toThrow('--rhythm needs --arch tcn-cmn-stats (only its statistics head reads the rhythm row), not tcn-cmn');
-  });
-
-  it('--conv-weight needs a conv branch and a statistics head, and a weight within 0–1', async () => {
     await expect(run(['--arch', 'tcn-cmn', '--conv-weight', '0.5'])).rejects.toThrow('--conv-weight needs --arch tcn-cmn-stats (a conv branch and a statistics head), not tcn-cmn');
-    await expect(run(['--arch', 'tcn-cmn-stats', '--conv-weight', '2'])).rejects.toThrow(/conv-weight/);
+    await expect(run(['--arch', 'seed-cnn', '--stats-views', 'whole'])).rejects.toThrow('--stats-views needs --arch tcn-cmn-stats');
+    expect(seen).toHaveLength(0);
   });
 
-  it('--stats-views takes all or whole', async () => {
-    await expect(run(['--arch', 'tcn-cmn-stats', '--stats-views', 'windows'])).rejects.toThrow('--stats-views must be all or whole, not windows');
-  });
-
-  it('valid options get past the checks to the data (here: a manifest that is not there)', async () => {
-    await expect(run(['--arch', 'tcn-cmn-stats', '--rhythm', '--stats-views', 'whole', '--epochs', '1'])).rejects.toThrow(/nonexistent/);
+  it('a conv weight outside 0–1 and an unknown --stats-views are refused', async () => {
+    await expect(run(['--conv-weight', '2'])).rejects.toThrow(/conv-weight/);
+    await expect(run(['--stats-views', 'windows'])).rejects.toThrow('--stats-views must be all or whole, not windows');
+    expect(seen).toHaveLength(0);
   });
 });
