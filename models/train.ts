@@ -150,11 +150,11 @@ export interface TrainResult {
 }
 
 /** Per-coefficient mean and std over the first `frames` rows of each example (the MFCC frames; a rhythm row after them is not standardised). */
-export function normStats(xs: readonly Float32Array[], n: number, frames?: number): { mean: number[]; std: number[] } {
+export function normStats(xs: readonly Float32Array[], n: number, frames: number): { mean: number[]; std: number[] } {
   const mean = new Float64Array(n), sq = new Float64Array(n);
   let count = 0;
   for (const x of xs) {
-    const len = frames === undefined ? x.length : Math.min(x.length, frames * n);
+    const len = Math.min(x.length, frames * n);
     for (let i = 0; i < len; i++) { mean[i % n] += x[i]; sq[i % n] += x[i] * x[i]; }
     count += len / n;
   }
@@ -252,8 +252,8 @@ async function fitEpoch(model: tf.LayersModel, heads: number, statsMask: tf.Tens
   }
   if (heads > 1) {
     // one copy of the targets per head (architectures.ts trainingView); the class weight follows
-    // the first copy's label
-    // the statistics head's copy is zero where it must not learn (a zero target adds no loss)
+    // the first copy's label. The statistics head's copy is zero where it must not learn (a zero
+    // target adds no loss); with mixup, a blended view counts as its first partner.
     const tiled = mask ? tf.tidy(() => tf.concat([ys, ys.mul(mask)], 1)) : tf.tile(ys, [1, heads]);
     ys.dispose();
     mask?.dispose();
