@@ -15,7 +15,7 @@ import { count, lastValueFrom, toArray, from, map, mergeMap, tap } from 'rxjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultModelDir } from '../models/classifier.ts';
+import { defaultModelDir, loadWindowClassifier } from '../models/classifier.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 import { fixedFeatures } from '../streams/dsp/adaptive.ts';
@@ -145,7 +145,6 @@ export async function run(): Promise<Record<string, number>> {
   let replay: Timing | null = null;
   let nDet = 0;
   try {
-    const { loadWindowClassifier } = await import('../models/classifier.ts');
     const model = await loadWindowClassifier(modelDir);
     const feats = await lastValueFrom(from(chunks).pipe(resampleTo(cfg.sampleRate), melFrames(cfg), cutWindows(cut), mergeMap((ws) => ws), map((w) => fixedFeatures(w, cfg)), toArray()));
     classify = await timeIt(async () => {

@@ -220,10 +220,15 @@ export function scaleLogits(model: tf.LayersModel, temperature: number): void {
   for (const name of names) {
     const layer = model.getLayer(name);
     if (layer.getClassName() !== 'Dense') throw new Error(`scaleLogits: ${name} is a ${layer.getClassName()}, not the Dense layer that makes the logits`);
-    const scaled = layer.getWeights().map((w) => tf.div(w, temperature));
-    layer.setWeights(scaled);
-    scaled.forEach((w) => w.dispose());
+    rescaleWeights(layer, (w) => tf.div(w, temperature));
   }
+}
+
+/** Replaces each of a layer's weights (kernel and bias) by `f` of it, in place. */
+function rescaleWeights(layer: tf.layers.Layer, f: (w: tf.Tensor) => tf.Tensor): void {
+  const scaled = layer.getWeights().map(f);
+  layer.setWeights(scaled);
+  scaled.forEach((w) => w.dispose());
 }
 
 /**
@@ -234,10 +239,7 @@ export function scaleLogits(model: tf.LayersModel, temperature: number): void {
 export function weightConvBranch(model: tf.LayersModel, weight: number): void {
   if (!hasStatsHead(model)) throw new Error(`weightConvBranch: model ${model.name} has no statistics head to weigh the conv branch against`);
   if (!(weight >= 0 && weight <= 1)) throw new Error(`conv branch weight must be within 0–1, got ${weight}`);
-  const layer = model.getLayer(STATS_HEAD.conv);
-  const scaled = layer.getWeights().map((w) => tf.mul(w, weight));
-  layer.setWeights(scaled);
-  scaled.forEach((w) => w.dispose());
+  rescaleWeights(model.getLayer(STATS_HEAD.conv), (w) => tf.mul(w, weight));
 }
 
 export function buildArch(name: ArchName, input: ArchInput): tf.LayersModel {
