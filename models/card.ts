@@ -3,8 +3,8 @@
 import { bandLimitRates } from './augment.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import type { ResampleCheck, StreamCheck } from './checks.ts';
-import type { Metrics } from './metrics.ts';
-import { meanSd, type SplitScore } from './cross-splits.ts';
+import { meanSd, type Metrics } from './metrics.ts';
+import type { SplitScore } from './cross-splits.ts';
 
 export interface CardInput {
   readonly name: string;
@@ -82,8 +82,12 @@ function bandLimitText(sampleRate: number): string {
   return `${r[0] / 1000}–${r[r.length - 1] / 1000} kHz`;
 }
 
-function crossSplitSection(rows: readonly SplitScore[], seed: number): string[] {
-  const acc = meanSd(rows.map((r) => r.accuracy)), f1 = meanSd(rows.map((r) => r.macroF1));
+/** Mean ± sd of accuracy and macro-F1 over split seeds: the card's section and its verdict read the same numbers. */
+function splitMeans(rows: readonly SplitScore[]): { acc: { mean: number; sd: number }; f1: { mean: number; sd: number } } {
+  return { acc: meanSd(rows.map((r) => r.accuracy)), f1: meanSd(rows.map((r) => r.macroF1)) };
+}
+
+function crossSplitSection(rows: readonly SplitScore[], seed: number, { acc, f1 }: ReturnType<typeof splitMeans>): string[] {
   const rs = rows.every((r) => r.at22050) ? rows.map((r) => r.at22050!) : null;
   const rsAcc = rs && meanSd(rs.map((r) => r.accuracy));
   return [
@@ -130,7 +134,8 @@ export function renderCard(c: CardInput): string {
   lines.push(confusionTable(c.disjointTop), '');
   if (c.sameTapeTop) lines.push(`Single-tape species (same-tape validation, not comparable): accuracy ${pct(c.sameTapeTop.accuracy)}, n = ${c.sameTapeTop.n}.`, '', perClassTable(c.sameTapeTop), '');
   if (c.continuousThresholded) lines.push(`Windows of the held-out continuous recordings (2 s background windows and call windows, threshold applied; \`unknown\` on background counts as wrong here): accuracy ${pct(c.continuousThresholded.accuracy)}, n = ${c.continuousThresholded.n}.`, '', perClassTable(c.continuousThresholded), '');
-  if (c.crossSplits && c.crossSplits.length > 1) lines.push(...crossSplitSection(c.crossSplits, c.seed));
+  const means = c.crossSplits && c.crossSplits.length > 1 ? splitMeans(c.crossSplits) : null;
+  if (c.crossSplits && means) lines.push(...crossSplitSection(c.crossSplits, c.seed, means));
   if (c.baselines.length > 0) {
     lines.push('## Other models on the same split', '');
     lines.push('The research reported 83.2 % (seed CNN) and 70.2 % (dense baseline) on a random clip-level split of the 32-species set, where clips of one tape sit on both sides. Here every model (the research\'s two, and any cheaper variants of ours) is trained with the same data, augmentation and seed and scored by top label on the same tape-disjoint validation clips:', '');
@@ -157,7 +162,7 @@ export function renderCard(c: CardInput): string {
   } else lines.push('Not run (no held-out continuous recordings).', '');
   lines.push('## Limits', '');
   // Judged on the mean over split seeds when there are several: one split is one draw.
-  const cross = c.crossSplits && c.crossSplits.length > 1 ? { acc: meanSd(c.crossSplits.map((r) => r.accuracy)).mean, f1: meanSd(c.crossSplits.map((r) => r.macroF1)).mean, n: c.crossSplits.length } : null;
+  const cross = c.crossSplits && means ? { acc: means.acc.mean, f1: means.f1.mean, n: c.crossSplits.length } : null;
   const met = (cross ? cross.acc : c.disjointTop.accuracy) >= 0.9 && (cross ? cross.f1 : c.disjointTop.macro_f1) >= 0.88;
   lines.push(`- The project's targets on tape-disjoint validation (accuracy ≥ 90 %, macro-F1 ≥ 0.88) are **${met ? 'met' : 'not met'}**: ${cross ? `${pct(cross.acc)} and ${f3(cross.f1)} averaged over ${cross.n} split seeds; on the split above ` : ''}${pct(c.disjointTop.accuracy)} and ${f3(c.disjointTop.macro_f1)} by top label, ${pct(c.disjointThresholded.accuracy)} and ${f3(c.disjointThresholded.macro_f1)} once predictions under the threshold count as \`unknown\`. Weakest on their unseen tapes (recall < 40 %): ${Object.entries(c.disjointTop.per_class).filter(([, m]) => m.support > 0 && m.recall < 0.4).map(([l, m]) => `${l} ${pct(m.recall)}`).join(', ') || 'none'}.`);
   lines.push('- The held-out recordings choose the checkpoint and the threshold as well as being reported: they are validation, not test data, and the streaming numbers are optimistic.');

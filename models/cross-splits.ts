@@ -56,10 +56,3 @@ export async function extraSplits(o: TrainOptions, extra: number, resampled: boo
   }
   return out;
 }
-
-/** Mean and sample standard deviation. */
-export function meanSd(xs: readonly number[]): { mean: number; sd: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-  return { mean, sd };
-}

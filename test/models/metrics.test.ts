@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classificationMetrics } from '../../models/metrics.ts';
+import { classificationMetrics, meanSd } from '../../models/metrics.ts';
 
 describe('classificationMetrics', () => {
   it('gives the known answers of a small confusion', () => {
@@ -22,5 +22,12 @@ describe('classificationMetrics', () => {
   });
   it('rejects lists of different lengths', () => {
     expect(() => classificationMetrics(['a'], [])).toThrow(/1 truths but 0 predictions/);
+  });
+});
+
+describe('meanSd', () => {
+  it('gives the mean and the sample standard deviation', () => {
+    expect(meanSd([2, 4, 4, 4, 5, 5, 7, 9])).toEqual({ mean: 5, sd: Math.sqrt(32 / 7) });
+    expect(meanSd([0.5])).toEqual({ mean: 0.5, sd: 0 });
   });
 });
