@@ -53,7 +53,7 @@ export const stationSchema = z
     /** Archive replay pace: 1 = real time, N× or 'max'. */
     speed: z.union([positive, z.literal('max')]).default(1),
     loop: z.boolean().default(false),
-    /** Archive folder with no WAV/FLAC yet: seconds between looks for files (state 'waiting').
+    /** Archive folder with no audio files yet: seconds between looks for files (state 'waiting').
      *  Default 5 when paced; at speed 'max' an empty folder is an error unless this is set.
      *  At most a day (timers cannot wait longer than ~24 days). */
     waitPollS: positive.max(86_400).optional(),

@@ -1,5 +1,5 @@
-// Reads a recording as mono at its native rate (the project's reader: WAV or FLAC, any PCM/float
-// format, channels averaged), and brings samples to the analysis rate.
+// Reads a recording as mono at its native rate (the project's reader: WAV or FLAC in-process, other
+// containers through ffmpeg; channels averaged), and brings samples to the analysis rate.
 import { downmix } from '../streams/audio/downmix.ts';
 import { readAudioFile } from '../streams/audio/read.ts';
 import { resample } from '../streams/dsp/resample.ts';

@@ -1,4 +1,4 @@
-// Which files an archive replay plays, and in what order: WAV/FLAC files of a folder (not its
+// Which files an archive replay plays, and in what order: the audio files of a folder (not its
 // subfolders) sorted by the start time in their names, else by modification time, then by name.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -11,7 +11,12 @@ export interface ArchiveFile {
   readonly mtimeMs: number;
 }
 
-const AUDIO_EXT = new Set(['.wav', '.wave', '.bwf', '.rf64', '.flac']);
+// WAV/FLAC decode in-process; the rest are audio-only containers ffmpeg decodes (read.ts). Video
+// containers (.mp4 .mkv .webm) stay out: a camera clip left in a recording folder is not a recording.
+const AUDIO_EXT = new Set([
+  '.wav', '.wave', '.bwf', '.rf64', '.flac',
+  '.mp3', '.ogg', '.oga', '.opus', '.m4a', '.aac', '.aif', '.aiff', '.aifc', '.caf', '.wv', '.mka',
+]);
 
 /** True for names a folder replay picks up (the content decides the decoder later). */
 export function isAudioFileName(name: string): boolean {
@@ -23,16 +28,24 @@ export function isAudioFileName(name: string): boolean {
  * audio files. Throws (a plain Error naming the path) when the path cannot be read.
  */
 export async function listArchive(path: string): Promise<ArchiveFile[]> {
+  const unreadable = (e: unknown): Error =>
+    new Error(`archive ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
   let st;
   try {
     st = await stat(path);
   } catch (e) {
-    throw new Error(`archive ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}`);
+    throw unreadable(e);
   }
   if (st.isFile()) return [{ path, stamp: parseFileTimestamp(path)?.t0 ?? null, mtimeMs: st.mtimeMs }];
   if (!st.isDirectory()) throw new Error(`archive ${path}: neither a file nor a folder`);
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (e) {
+    throw unreadable(e); // removed between stat and readdir (a folder being watched can vanish)
+  }
   const files: ArchiveFile[] = [];
-  for (const name of await readdir(path)) {
+  for (const name of names) {
     // Dotfiles are editor/OS debris (macOS "._x.wav" resource forks), not recordings.
     if (name.startsWith('.') || !isAudioFileName(name)) continue;
     const p = join(path, name);

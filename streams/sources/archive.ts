@@ -1,4 +1,4 @@
-// Archived WAV/FLAC replayed as a live station: the replay is the project's regression harness, so
+// Archived recordings (WAV/FLAC, or any audio ffmpeg reads) replayed as a live station: the replay is the project's regression harness, so
 // the same archive always yields the same chunks (t0, seq, samples).
 //
 // Time: each file starts at the time in its name; a file without one follows the previous file
@@ -8,7 +8,7 @@
 // that starts before the previous ended is reported as a 'clock' event and keeps its own stamp.
 //
 // Empty folder: a paced replay (speed 1 or N, a station imitating live input) whose folder has no
-// WAV/FLAC files yet reports 'waiting' and polls the folder every `waitPollS` until files appear
+// audio files yet reports 'waiting' and polls the folder every `waitPollS` until files appear
 // (archive-wait.ts); an unpaced replay (speed 'max', a batch job) fails at once instead. A path that
 // does not exist is an error either way.
 //
@@ -50,7 +50,7 @@ import { waitForFiles } from './archive-wait.ts';
 
 export interface ArchiveSourceOptions {
   readonly station: string;
-  /** A file (played whatever its extension) or a folder (its WAV/FLAC files, not subfolders). */
+  /** A file (played whatever its extension) or a folder (its audio files, not subfolders). */
   readonly path: string;
   /** 1 = real time, N = N× faster, 'max' = as fast as the consumer takes the chunks. */
   readonly speed: ReplaySpeed;
@@ -230,8 +230,8 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     async function run(): Promise<void> {
       let files = await listArchive(opts.path);
       if (files.length === 0) {
-        if (waitPollS === false) throw new Error(`archive ${opts.path}: no WAV or FLAC files`);
-        status('waiting', `waiting for WAV or FLAC files in ${opts.path} (looking every ${waitPollS} s)`);
+        if (waitPollS === false) throw new Error(`archive ${opts.path}: no audio files`);
+        status('waiting', `waiting for audio files in ${opts.path} (looking every ${waitPollS} s)`);
         const found = await waitForFiles({ path: opts.path, pollMs: waitPollS * 1000, sleep, stopped: () => stopped });
         if (!found) return;
         files = found;

@@ -1,11 +1,13 @@
 // Decode any stream ffmpeg can open (HLS, HTTP/Icecast, files) to mono float32 on stdout.
 // Debian's ffmpeg is a system program, not an npm package: when it is missing the source faults
 // with a message naming it instead of retrying forever.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext } from '../types.ts';
 import { liveSource, type Connect, type LiveSourceOptions } from './live-source.ts';
 import { f32leToFloat32 } from './pcm-format.ts';
+import { ffmpegBinary, killChild, notFoundMessage } from '../audio/ffmpeg-process.ts';
+
 
 export interface FfmpegInput {
   /** URL or path ffmpeg reads (`-i`). */
@@ -16,10 +18,6 @@ export interface FfmpegInput {
   readonly inputArgs?: readonly string[];
   /** ffmpeg executable (default `ffmpeg`, or $HYDROMON_FFMPEG). */
   readonly ffmpegPath?: string;
-}
-
-export function ffmpegBinary(path?: string): string {
-  return path ?? process.env.HYDROMON_FFMPEG ?? 'ffmpeg';
 }
 
 /** ffmpeg's arguments for decoding `input` to mono f32le on stdout. */
@@ -39,19 +37,6 @@ export function parseOutputRate(line: string, inOutput: boolean): number | null 
   if (!inOutput) return null;
   const m = /Stream #\d+:\d+.*Audio: pcm_f32le.*?, (\d+) Hz/.exec(line);
   return m ? Number(m[1]) : null;
-}
-
-export function notFoundMessage(bin: string): string {
-  return `ffmpeg not found (could not run "${bin}"): install ffmpeg (Debian: apt-get install ffmpeg) or set HYDROMON_FFMPEG`;
-}
-
-/** Kill a child and make sure nothing of it is left (its pipes closed too). */
-export function killChild(child: ChildProcess): void {
-  child.stdout?.removeAllListeners('data');
-  child.stdout?.destroy();
-  child.stderr?.destroy();
-  child.stdin?.destroy();
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /** One ffmpeg process per connection; it exiting is a drop, like a closed socket. */

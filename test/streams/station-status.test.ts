@@ -34,8 +34,8 @@ describe('StatusTracker: behindS and waiting', () => {
 
   it("'waiting' is a state of its own, left for 'live' when audio arrives", () => {
     const t = new StatusTracker('st');
-    t.onEvent({ type: 'status', station: 'st', state: 'waiting', at: 0, message: 'waiting for WAV or FLAC files in /x' });
-    expect(t.snapshot()).toMatchObject({ state: 'waiting', message: 'waiting for WAV or FLAC files in /x' });
+    t.onEvent({ type: 'status', station: 'st', state: 'waiting', at: 0, message: 'waiting for audio files in /x' });
+    expect(t.snapshot()).toMatchObject({ state: 'waiting', message: 'waiting for audio files in /x' });
     t.onChunk(chunk(0));
     expect(t.snapshot().state).toBe('live');
   });

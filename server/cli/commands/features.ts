@@ -27,7 +27,7 @@ export function register(program: Command): void {
   program
     .command('features')
     .description("print the MFCC of a whole file at its own sample rate (librosa's defaults, 60 coefficients)")
-    .argument('<file>', 'a WAV or FLAC file')
+    .argument('<file>', 'an audio file (WAV, FLAC, or any format ffmpeg reads: MP3, Ogg, M4A, AIFF, …)')
     .option('--json', 'print one JSON object: sample_rate, n_fft, hop_length, n_mels, n_mfcc, pad_mode, mfcc (frames × n_mfcc)')
     .option('--n-fft <n>', 'FFT size', '2048')
     .option('--hop <n>', 'hop length in samples', '512')

@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('replay')
     .description('replay a recording (or a folder of them, in time order) as live input and print one line per detection')
-    .argument('<path>', 'a WAV or FLAC file, or a folder of them')
+    .argument('<path>', 'an audio file (WAV, FLAC, or any format ffmpeg reads), or a folder of them')
     .option('--speed <speed>', '1 = real time, N = N× real time, max = as fast as the pipeline goes', 'max')
     .option('--json', 'one JSON object per line')
     .option('--windows', 'print every window and event (with its top species), not only detections')

@@ -61,7 +61,7 @@ describe('StationCards', () => {
   });
 
   it("labels a 'waiting' station (archive folder with no files yet) \"waiting for files\", keeping the full message as a tooltip", () => {
-    const full = 'waiting for WAV or FLAC files in /srv/archive (looking every 5 s)';
+    const full = 'waiting for audio files in /srv/archive (looking every 5 s)';
     render(StationCards, { stations: [st('arch', 'waiting', null, 0, full), st('quiet', 'waiting', null, 0), st('bay', 'down', null, 0, 'connection refused')], detections: [] });
     const cards = screen.getAllByTestId('station-card');
     expect(cards[0].classList.contains('waiting')).toBe(true);

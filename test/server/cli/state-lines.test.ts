@@ -11,7 +11,7 @@ function st(station: string, state: StationStatus['state'], at: number, message?
 describe('stateLines', () => {
   it('prints waiting once with its message while the periodic status repeats it', () => {
     const line = stateLines();
-    const msg = 'waiting for WAV or FLAC files in /rec/buoy (looking every 5 s)';
+    const msg = 'waiting for audio files in /rec/buoy (looking every 5 s)';
     const got = [
       st('a', 'connecting', T0),
       st('a', 'waiting', T0 + 1, msg),

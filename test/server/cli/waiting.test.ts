@@ -22,7 +22,7 @@ describe.concurrent('waiting for files on the console', () => {
     // runStation re-sends the status every 10 s: 12 s covers one repeat.
     const r = await hydromon(['listen', empty, '--no-model', '--for', '12', '--station', 'buoy'], { env, timeoutMs: 40_000 });
     expect(r.code).toBe(0);
-    expect(waitingLines(r.stderr)).toEqual([`buoy: waiting: waiting for WAV or FLAC files in ${empty} (looking every 5 s)`]);
+    expect(waitingLines(r.stderr)).toEqual([`buoy: waiting: waiting for audio files in ${empty} (looking every 5 s)`]);
     expect(r.stderr).toMatch(/buoy: 0\.0 s of audio/);
   }, 45_000);
 
@@ -61,6 +61,6 @@ describe.concurrent('waiting for files on the console', () => {
       child.kill('SIGTERM');
     }
     expect(await closed).toBe(0);
-    expect(waitingLines(err)).toEqual([`hydromon: arch: waiting: waiting for WAV or FLAC files in ${empty} (looking every 1 s)`]);
+    expect(waitingLines(err)).toEqual([`hydromon: arch: waiting: waiting for audio files in ${empty} (looking every 1 s)`]);
   }, 60_000);
 });

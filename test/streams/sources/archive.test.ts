@@ -242,7 +242,7 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
     await expect(replay({ path: join(dir, 'nope') })).rejects.toThrow(/no such file or folder/);
     const empty = join(dir, 'empty');
     mkdirSync(empty);
-    await expect(replay({ path: empty })).rejects.toThrow(/no WAV or FLAC files/);
+    await expect(replay({ path: empty })).rejects.toThrow(/no audio files/);
     expect(() => archiveSource({ station: 's', path: empty, speed: 0 })).toThrow(/speed/);
     expect(() => archiveSource({ station: 's', path: empty, speed: 'max', chunkS: 0 })).toThrow(/chunkS/);
   });
