@@ -4,8 +4,12 @@
 import { toRate } from './audio.ts';
 import { gaussian, uniform } from './random.ts';
 
-/** Draws `n` samples of real ocean noise at the analysis rate, or null when there is none. */
-export type NoiseSource = (n: number, r: () => number) => Float32Array | null;
+/**
+ * Draws `n` samples of ocean noise at the analysis rate, or null when there is none. `bandRate`:
+ * the view is being recorded by a recorder of that rate, so the noise must not reach above its
+ * Nyquist either (a slow recorder hears the call and the sea through the same filter).
+ */
+export type NoiseSource = (n: number, r: () => number, bandRate?: number) => Float32Array | null;
 
 export function rms(x: Float32Array): number {
   let s = 0;
@@ -77,13 +81,15 @@ export function bandLimitRates(sampleRate: number): number[] {
 /** The random waveform chain applied to every training example. */
 export function augmentWave(x: Float32Array, r: () => number, o: WaveAugmentOptions): Float32Array {
   let y = x;
+  let rate: number | undefined;
   if (r() < o.pBandLimit) {
     // Recorders slower than the analysis rate leave its top bands empty (16 and 22.05 kHz count at 32 kHz).
     const rates = bandLimitRates(o.sampleRate);
-    y = bandLimit(y, o.sampleRate, rates[Math.floor(r() * rates.length)]);
+    rate = rates[Math.floor(r() * rates.length)];
+    y = bandLimit(y, o.sampleRate, rate);
   }
   if (r() < o.pNoise) {
-    const n = o.noise(y.length, r);
+    const n = o.noise(y.length, r, rate);
     if (n) y = mixAtSnr(y, n, uniform(r, 0, 25));
   }
   if (r() < 0.3) y = mixAtSnr(y, whiteNoise(y.length, r), uniform(r, 15, 45));

@@ -40,6 +40,8 @@ export interface DatasetOptions {
   readonly backgroundPerMinute: number;
   /** Share of training clip views band-limited to a random slower recorder's Nyquist (default 0.35). */
   readonly pBandLimit?: number;
+  /** Share of noise draws (calls embedded or mixed in noise) taken from synthetic sea noise (sea-noise.ts withSeaNoise); default 0. */
+  readonly seaNoiseMix?: number;
   readonly cacheDir?: string;
 }
 
@@ -54,7 +56,7 @@ interface CacheEntry { labels: string[]; n: number; dim: number }
 function cacheKey(path: string, role: string, o: DatasetOptions, extra: unknown): string {
   const st = statSync(path);
   const h = createHash('sha1');
-  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, pb: o.pBandLimit ?? 0.35, extra }));
+  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, pb: o.pBandLimit ?? 0.35, ...(o.seaNoiseMix ? { sm2: o.seaNoiseMix } : {}), extra }));
   return h.digest('hex');
 }
 
@@ -82,13 +84,15 @@ async function cached(path: string, role: string, o: DatasetOptions, extra: unkn
 
 /** Real ocean noise cut from background recordings (native rate, resampled per draw). */
 export function noiseSourceFrom(recordings: readonly MonoAudio[], sr: number): NoiseSource {
-  return (n, r) => {
+  return (n, r, bandRate) => {
     if (recordings.length === 0) return null;
     const rec = recordings[Math.floor(r() * recordings.length)];
     const need = Math.ceil((n * rec.sampleRate) / sr) + 64;
     if (rec.samples.length <= need) return null;
     const off = Math.floor(r() * (rec.samples.length - need));
-    const y = toRate(rec.samples.subarray(off, off + need), rec.sampleRate, sr);
+    // through the slower recorder's rate when it is below the recording's own
+    const via = bandRate !== undefined && bandRate < rec.sampleRate ? toRate(rec.samples.subarray(off, off + need), rec.sampleRate, bandRate) : null;
+    const y = via ? toRate(via, bandRate!, sr) : toRate(rec.samples.subarray(off, off + need), rec.sampleRate, sr);
     return y.length >= n ? y.subarray(0, n) : null;
   };
 }

@@ -9,6 +9,7 @@ import { bandLimit, bandLimitRates } from './augment.ts';
 import { BACKGROUND, type Example } from './dataset.ts';
 import { featuresOf } from './features.ts';
 import { gaussian, seededRandom, uniform } from './random.ts';
+import { SEA_NOISE_KINDS, seaNoiseSignal } from './sea-noise.ts';
 
 export const SYNTHETIC_SOURCE = 'synthetic-background';
 
@@ -56,14 +57,22 @@ export function faultSignal(kind: SyntheticKind, n: number, sr: number, levelDb:
  * third band-limited to a slower recorder's rate.
  */
 export function syntheticBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2): Example[] {
-  const r = seededRandom(seed ^ 0x5b6d);
+  return synthesise(cfg, count, seededRandom(seed ^ 0x5b6d), windowS, SYNTHETIC_KINDS, faultSignal, -80);
+}
+
+/** As syntheticBackground, for the sea's own non-call sounds (sea-noise.ts), levels −60 to −3 dBFS. */
+export function seaNoiseBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2): Example[] {
+  return synthesise(cfg, count, seededRandom(seed ^ 0x5ea5), windowS, SEA_NOISE_KINDS, seaNoiseSignal, -60);
+}
+
+function synthesise<K extends string>(cfg: FeatureConfig, count: number, r: () => number, windowS: number, kinds: readonly K[], signal: (kind: K, n: number, sr: number, levelDb: number, r: () => number) => Float32Array, minDb: number): Example[] {
   const sr = cfg.sampleRate;
   const rates = bandLimitRates(sr);
   const out: Example[] = [];
   for (let k = 0; k < count; k++) {
-    const kind = SYNTHETIC_KINDS[k % SYNTHETIC_KINDS.length];
+    const kind = kinds[k % kinds.length];
     const seconds = r() < 0.7 ? windowS : uniform(r, 0.3, 5);
-    let x = faultSignal(kind, Math.round(seconds * sr), sr, uniform(r, -80, -3), r);
+    let x = signal(kind, Math.round(seconds * sr), sr, uniform(r, minDb, -3), r);
     if (r() < 0.35 && rates.length > 0) x = bandLimit(x, sr, rates[Math.floor(r() * rates.length)]);
     out.push({ x: featuresOf(x, sr, cfg), label: BACKGROUND, source: `${SYNTHETIC_SOURCE}:${kind}` });
   }

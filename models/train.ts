@@ -10,7 +10,8 @@ import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
 import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
-import { syntheticBackground } from './synthetic-background.ts';
+import { seaNoiseBackground, syntheticBackground } from './synthetic-background.ts';
+import { withSeaNoise } from './sea-noise.ts';
 import { readMono } from './audio.ts';
 import { normaliseBatch } from './batch.ts';
 import { argmaxOf } from './clip-aggregate.ts';
@@ -54,6 +55,8 @@ export interface TrainOptions {
   readonly mixup?: number;
   /** Background examples of synthetic input faults (noise, DC, hum, clipping, near-silence) added to training when it has a background class; default 240, 0 = none (synthetic-background.ts). */
   readonly syntheticBackground?: number;
+  /** Background examples of synthetic sea noise (ships, rain, snapping shrimp, echo sounders; sea-noise.ts) added like syntheticBackground; default 0. */
+  readonly seaNoise?: number;
   /** Fit a temperature on the validation examples and divide the logits by it (default true; calibration.ts). */
   readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
@@ -302,7 +305,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   log(`clips: ${split.train.length} train / ${split.val.length} validation; continuous recordings: ${trainedOn.length} train / ${heldOut.length} held out`);
 
   const noiseRecs = await mapSeq(trainedOn, (r) => readMono(r.path));
-  const noise = noiseSourceFrom(noiseRecs, cfg.sampleRate);
+  const noise = withSeaNoise(noiseSourceFrom(noiseRecs, cfg.sampleRate), dsOpts.seaNoiseMix ?? 0, cfg.sampleRate);
   const trainEx: Example[] = [];
   let done = 0;
   for (const c of split.train) {
@@ -316,6 +319,11 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   if (nSynthetic > 0) {
     trainEx.push(...syntheticBackground(cfg, nSynthetic, o.seed, dsOpts.windowS));
     log(`synthetic background: ${nSynthetic} fault-signal examples (noise, DC, hum, clipping, near-silence)`);
+  }
+  const nSea = trainEx.some((e) => e.label === BACKGROUND) ? (o.seaNoise ?? 0) : 0;
+  if (nSea > 0) {
+    trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS));
+    log(`sea noise: ${nSea} background examples (ships, rain, snapping shrimp, echo sounders)${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls` : ''}`);
   }
   const labels = [...new Set(trainEx.map((e) => e.label))].sort((a, b) => (a === BACKGROUND ? 1 : b === BACKGROUND ? -1 : a.localeCompare(b)));
   const sameTape = new Set(split.sameTapeSpecies);

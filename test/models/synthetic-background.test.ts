@@ -1,7 +1,8 @@
 // Synthetic fault-signal background: reproducible, labelled background, every kind present, and
 // the signals are what their names say.
 import { describe, expect, it } from 'vitest';
-import { faultSignal, SYNTHETIC_KINDS, syntheticBackground } from '../../models/synthetic-background.ts';
+import { faultSignal, seaNoiseBackground, SYNTHETIC_KINDS, syntheticBackground } from '../../models/synthetic-background.ts';
+import { SEA_NOISE_KINDS } from '../../models/sea-noise.ts';
 import { featureConfigAt } from '../../models/feature-config.ts';
 import { seededRandom } from '../../models/random.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
@@ -40,5 +41,16 @@ describe('syntheticBackground', () => {
     a.forEach((e) => { expect(e.x).toHaveLength(cfg.frames * cfg.nMfcc); expect(e.x.every(Number.isFinite)).toBe(true); });
     expect(a.map((e) => Array.from(e.x))).toEqual(b.map((e) => Array.from(e.x)));
     expect(Array.from(a[0].x)).not.toEqual(Array.from(c[0].x));
+  });
+
+  it('sea noise: `count` background examples of every kind, its own random stream', async () => {
+    await initDsp();
+    const a = seaNoiseBackground(cfg, 8, 3), b = seaNoiseBackground(cfg, 8, 3), faults = syntheticBackground(cfg, 8, 3);
+    expect(a).toHaveLength(8);
+    expect(new Set(a.map((e) => e.label))).toEqual(new Set(['background']));
+    expect(new Set(a.map((e) => e.source.split(':')[1]))).toEqual(new Set(SEA_NOISE_KINDS));
+    expect(a.map((e) => Array.from(e.x))).toEqual(b.map((e) => Array.from(e.x)));
+    a.forEach((e) => expect(e.x.every(Number.isFinite)).toBe(true));
+    expect(Array.from(a[0].x)).not.toEqual(Array.from(faults[0].x));
   });
 });

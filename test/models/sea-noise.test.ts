@@ -1,0 +1,97 @@
+// Synthetic sea noise: each kind is what its name says (where its energy lies, impulsive or tonal,
+// periodic or not), at the level asked for, reproducible from the random stream.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRealFft, initDsp } from '../../streams/dsp/fft.ts';
+import { seededRandom } from '../../models/random.ts';
+import { SEA_NOISE_KINDS, seaNoiseSignal, withSeaNoise } from '../../models/sea-noise.ts';
+
+const sr = 32000, n = 2 * sr;
+const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+/** Mean power per FFT bin in [lo, hi) Hz over Hann frames of 4096 samples (the project's real FFT). */
+function bandPower(x: Float32Array, lo: number, hi: number): number {
+  const N = 4096, fft = createRealFft(N), out = new Float64Array(N / 2 + 1);
+  const w = Float32Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
+  const k0 = Math.ceil((lo * N) / sr), k1 = Math.min(N / 2, Math.floor((hi * N) / sr));
+  let total = 0;
+  for (let off = 0; off + N <= x.length; off += N) {
+    fft.windowedPower(x, off, w, out);
+    for (let k = k0; k < k1; k++) total += out[k];
+  }
+  return total / Math.max(1, k1 - k0);
+}
+const kurtosis = (x: Float32Array): number => {
+  const m = x.reduce((a, b) => a + b, 0) / x.length;
+  let m2 = 0, m4 = 0;
+  for (const v of x) { const d = v - m; m2 += d * d; m4 += d ** 4; }
+  return (m4 / x.length) / (m2 / x.length) ** 2;
+};
+
+describe('seaNoiseSignal', () => {
+  beforeAll(async () => { await initDsp(); });
+  it('every kind is finite, peaks at the asked level and is the same for the same random stream', () => {
+    for (const k of SEA_NOISE_KINDS) {
+      const a = seaNoiseSignal(k, n, sr, -12, seededRandom(3)), b = seaNoiseSignal(k, n, sr, -12, seededRandom(3)), c = seaNoiseSignal(k, n, sr, -12, seededRandom(4));
+      expect(a.every(Number.isFinite), k).toBe(true);
+      expect(peak(a), k).toBeCloseTo(10 ** (-12 / 20), 5);
+      expect(Array.from(a), k).toEqual(Array.from(b));
+      expect(Array.from(a), k).not.toEqual(Array.from(c));
+    }
+  });
+
+  it('a ship is loud low and quiet high; rain is the reverse', () => {
+    for (let s = 1; s <= 4; s++) {
+      const ship = seaNoiseSignal('ship', n, sr, -6, seededRandom(s)), rain = seaNoiseSignal('rain', n, sr, -6, seededRandom(s));
+      expect(bandPower(ship, 20, 500) / bandPower(ship, 8000, 15000), `ship ${s}`).toBeGreaterThan(30);
+      expect(bandPower(rain, 8000, 15000) / bandPower(rain, 20, 500), `rain ${s}`).toBeGreaterThan(30);
+    }
+  });
+
+  it('shrimp crackle is impulsive (heavy-tailed), ship noise is not', () => {
+    for (let s = 1; s <= 4; s++) {
+      expect(kurtosis(seaNoiseSignal('shrimp', n, sr, -6, seededRandom(s))), `shrimp ${s}`).toBeGreaterThan(6);
+      expect(kurtosis(seaNoiseSignal('ship', n, sr, -6, seededRandom(s))), `ship ${s}`).toBeLessThan(6);
+    }
+  });
+
+  it('an echo sounder is pings of one frequency: its energy sits in a narrow band and comes back at one period', () => {
+    const x = seaNoiseSignal('sounder', n, sr, -6, seededRandom(7));
+    // the loudest 1/8 of the band holds most of the power
+    const bands = Array.from({ length: 32 }, (_, b) => bandPower(x, 500 + b * 480, 500 + (b + 1) * 480));
+    const sorted = [...bands].sort((a, b) => b - a);
+    expect(sorted.slice(0, 4).reduce((a, b) => a + b, 0) / bands.reduce((a, b) => a + b, 0)).toBeGreaterThan(0.8);
+    // pings: samples above half the peak come in separate bursts
+    const half = 0.5 * peak(x);
+    const loud = Array.from(x, (v, i) => (Math.abs(v) > half ? i : -1)).filter((i) => i >= 0);
+    const gaps = loud.slice(1).map((v, i) => v - loud[i]).filter((g) => g > 0.05 * sr);
+    expect(gaps.length).toBeGreaterThan(0);
+  });
+});
+
+describe('withSeaNoise', () => {
+  const base = (len: number): Float32Array => new Float32Array(len).fill(0.5);
+  it('p 0 is the noise source itself; p 1 never draws from it', () => {
+    expect(withSeaNoise(base, 0, sr)).toBe(base);
+    const r = seededRandom(1);
+    const sea = withSeaNoise(() => { throw new Error('drew the base noise'); }, 1, sr);
+    for (let i = 0; i < 8; i++) expect(sea(1000, r)!.length).toBe(1000);
+  });
+  it('p 0.25 takes about a quarter of its draws from sea noise', () => {
+    const sea = withSeaNoise(base, 0.25, sr), r = seededRandom(2);
+    let synthetic = 0;
+    for (let i = 0; i < 400; i++) if (sea(256, r)![0] !== 0.5) synthetic++;
+    expect(synthetic).toBeGreaterThan(70);
+    expect(synthetic).toBeLessThan(130);
+  });
+});
+
+describe('withSeaNoise and a band-limited view', () => {
+  it('band-limits its synthetic draws to the recorder rate asked for', async () => {
+    const { initDsp } = await import('../../streams/dsp/fft.ts');
+    await initDsp();
+    const sea = withSeaNoise(() => null, 1, sr);
+    for (let s = 1; s <= 8; s++) {
+      const x = sea(n / 2, seededRandom(s), 8000)!;
+      expect(bandPower(x, 5000, 15000) / bandPower(x, 100, 3500), `draw ${s}`).toBeLessThan(1e-3);
+    }
+  });
+});
