@@ -12,6 +12,7 @@ import { augmentWave, embed, timeMask, type NoiseSource } from './augment.ts';
 import type { ContinuousRecording } from './annotations.ts';
 import { featuresOf } from './features.ts';
 import type { Clip } from './manifest.ts';
+import type { SeaNoiseKind } from './sea-noise.ts';
 import { projectRoot } from './paths.ts';
 import { hash32, seededRandom, uniform } from './random.ts';
 
@@ -42,6 +43,8 @@ export interface DatasetOptions {
   readonly pBandLimit?: number;
   /** Share of noise draws (calls embedded or mixed in noise) taken from synthetic sea noise (sea-noise.ts withSeaNoise); default 0. */
   readonly seaNoiseMix?: number;
+  /** Which sea-noise kinds the mix and the background examples draw from (default all). */
+  readonly seaNoiseKinds?: readonly SeaNoiseKind[];
   readonly cacheDir?: string;
 }
 
@@ -56,7 +59,7 @@ interface CacheEntry { labels: string[]; n: number; dim: number }
 function cacheKey(path: string, role: string, o: DatasetOptions, extra: unknown): string {
   const st = statSync(path);
   const h = createHash('sha1');
-  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, pb: o.pBandLimit ?? 0.35, ...(o.seaNoiseMix ? { sm2: o.seaNoiseMix } : {}), extra }));
+  h.update(JSON.stringify({ v: DATASET_VERSION, path: resolve(path), size: st.size, mtime: st.mtimeMs, role, cfg: o.cfg, seed: o.seed, v1: o.variantsPerClip, w: o.windowS, c: o.windowsPerCall, b: o.backgroundPerMinute, pb: o.pBandLimit ?? 0.35, ...(o.seaNoiseMix ? { sm2: o.seaNoiseMix, sk: o.seaNoiseKinds ?? 'all' } : {}), extra }));
   return h.digest('hex');
 }
 

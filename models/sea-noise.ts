@@ -116,6 +116,14 @@ function sounder(n: number, sr: number, r: () => number): Float32Array {
   return x;
 }
 
+/** The kinds named in a comma-separated list (a CLI option); throws naming an unknown one. */
+export function parseSeaNoiseKinds(list: string): SeaNoiseKind[] {
+  const kinds = list.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const bad = kinds.filter((k) => !(SEA_NOISE_KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) throw new Error(`sea noise kinds must be some of ${SEA_NOISE_KINDS.join(', ')}, not ${JSON.stringify(list)}`);
+  return [...new Set(kinds)] as SeaNoiseKind[];
+}
+
 /** `n` samples at `sr` of one sea-noise kind, peak at `levelDb` dBFS; deterministic in `r`. */
 export function seaNoiseSignal(kind: SeaNoiseKind, n: number, sr: number, levelDb: number, r: () => number): Float32Array {
   const make = { ship, rain, shrimp, sounder }[kind];
@@ -128,11 +136,11 @@ export function seaNoiseSignal(kind: SeaNoiseKind, n: number, sr: number, levelD
  * noise reaches the analysis band's top, so a draw for a band-limited view is band-limited too:
  * full-band noise over a band-limited call is no recorder, and the model learnt to expect it.
  */
-export function withSeaNoise(noise: NoiseSource, p: number, sr: number): NoiseSource {
+export function withSeaNoise(noise: NoiseSource, p: number, sr: number, kinds: readonly SeaNoiseKind[] = SEA_NOISE_KINDS): NoiseSource {
   if (p <= 0) return noise;
   return (n, r, bandRate) => {
     if (r() >= p) return noise(n, r, bandRate);
-    const x = seaNoiseSignal(SEA_NOISE_KINDS[Math.floor(r() * SEA_NOISE_KINDS.length)], n, sr, -20, r);
+    const x = seaNoiseSignal(kinds[Math.floor(r() * kinds.length)], n, sr, -20, r);
     return bandRate !== undefined && bandRate < sr ? bandLimit(x, sr, bandRate) : x;
   };
 }

@@ -9,7 +9,7 @@ import { bandLimit, bandLimitRates } from './augment.ts';
 import { BACKGROUND, type Example } from './dataset.ts';
 import { featuresOf } from './features.ts';
 import { gaussian, seededRandom, uniform } from './random.ts';
-import { SEA_NOISE_KINDS, seaNoiseSignal } from './sea-noise.ts';
+import { SEA_NOISE_KINDS, seaNoiseSignal, type SeaNoiseKind } from './sea-noise.ts';
 
 export const SYNTHETIC_SOURCE = 'synthetic-background';
 
@@ -61,8 +61,8 @@ export function syntheticBackground(cfg: FeatureConfig, count: number, seed: num
 }
 
 /** As syntheticBackground, for the sea's own non-call sounds (sea-noise.ts), levels −60 to −3 dBFS. */
-export function seaNoiseBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2): Example[] {
-  return synthesise(cfg, count, seededRandom(seed ^ 0x5ea5), windowS, SEA_NOISE_KINDS, seaNoiseSignal, -60);
+export function seaNoiseBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2, kinds: readonly SeaNoiseKind[] = SEA_NOISE_KINDS): Example[] {
+  return synthesise(cfg, count, seededRandom(seed ^ 0x5ea5), windowS, kinds, seaNoiseSignal, -60);
 }
 
 function synthesise<K extends string>(cfg: FeatureConfig, count: number, r: () => number, windowS: number, kinds: readonly K[], signal: (kind: K, n: number, sr: number, levelDb: number, r: () => number) => Float32Array, minDb: number): Example[] {

@@ -11,7 +11,7 @@ import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecor
 import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
 import { seaNoiseBackground, syntheticBackground } from './synthetic-background.ts';
-import { withSeaNoise } from './sea-noise.ts';
+import { SEA_NOISE_KINDS, withSeaNoise } from './sea-noise.ts';
 import { readMono } from './audio.ts';
 import { normaliseBatch } from './batch.ts';
 import { argmaxOf } from './clip-aggregate.ts';
@@ -305,7 +305,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   log(`clips: ${split.train.length} train / ${split.val.length} validation; continuous recordings: ${trainedOn.length} train / ${heldOut.length} held out`);
 
   const noiseRecs = await mapSeq(trainedOn, (r) => readMono(r.path));
-  const noise = withSeaNoise(noiseSourceFrom(noiseRecs, cfg.sampleRate), dsOpts.seaNoiseMix ?? 0, cfg.sampleRate);
+  const noise = withSeaNoise(noiseSourceFrom(noiseRecs, cfg.sampleRate), dsOpts.seaNoiseMix ?? 0, cfg.sampleRate, dsOpts.seaNoiseKinds);
   const trainEx: Example[] = [];
   let done = 0;
   for (const c of split.train) {
@@ -322,8 +322,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const nSea = trainEx.some((e) => e.label === BACKGROUND) ? (o.seaNoise ?? 0) : 0;
   if (nSea > 0) {
-    trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS));
-    log(`sea noise: ${nSea} background examples (ships, rain, snapping shrimp, echo sounders)${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls` : ''}`);
+    trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS, dsOpts.seaNoiseKinds));
+    log(`sea noise: ${nSea} background examples (${(dsOpts.seaNoiseKinds ?? SEA_NOISE_KINDS).join(', ')})${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls` : ''}`);
   }
   const labels = [...new Set(trainEx.map((e) => e.label))].sort((a, b) => (a === BACKGROUND ? 1 : b === BACKGROUND ? -1 : a.localeCompare(b)));
   const sameTape = new Set(split.sameTapeSpecies);

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRealFft, initDsp } from '../../streams/dsp/fft.ts';
 import { seededRandom } from '../../models/random.ts';
-import { SEA_NOISE_KINDS, seaNoiseSignal, withSeaNoise } from '../../models/sea-noise.ts';
+import { parseSeaNoiseKinds, SEA_NOISE_KINDS, seaNoiseSignal, withSeaNoise } from '../../models/sea-noise.ts';
 
 const sr = 32000, n = 2 * sr;
 const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -92,6 +92,24 @@ describe('withSeaNoise and a band-limited view', () => {
     for (let s = 1; s <= 8; s++) {
       const x = sea(n / 2, seededRandom(s), 8000)!;
       expect(bandPower(x, 5000, 15000) / bandPower(x, 100, 3500), `draw ${s}`).toBeLessThan(1e-3);
+    }
+  });
+});
+
+describe('parseSeaNoiseKinds', () => {
+  it('reads a comma-separated list and names what it does not know', () => {
+    expect(parseSeaNoiseKinds('ship, rain,ship')).toEqual(['ship', 'rain']);
+    expect(() => parseSeaNoiseKinds('ship,whale')).toThrow(/ship, rain, shrimp, sounder, not "ship,whale"/);
+    expect(() => parseSeaNoiseKinds('')).toThrow(/sea noise kinds/);
+  });
+  it('a mix restricted to some kinds draws only those', async () => {
+    // ship noise is low, rain high: a mix of rain alone has its power above 8 kHz
+    const { initDsp } = await import('../../streams/dsp/fft.ts');
+    await initDsp();
+    const sea = withSeaNoise(() => null, 1, sr, ['rain']);
+    for (let s = 1; s <= 4; s++) {
+      const x = sea(n / 2, seededRandom(s))!;
+      expect(bandPower(x, 8000, 15000) / bandPower(x, 20, 500), `draw ${s}`).toBeGreaterThan(30);
     }
   });
 });

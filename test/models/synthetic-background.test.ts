@@ -53,4 +53,8 @@ describe('syntheticBackground', () => {
     a.forEach((e) => expect(e.x.every(Number.isFinite)).toBe(true));
     expect(Array.from(a[0].x)).not.toEqual(Array.from(faults[0].x));
   });
+  it('sea noise restricted to some kinds gives only those', async () => {
+    await initDsp();
+    expect(new Set(seaNoiseBackground(cfg, 6, 3, 2, ['ship', 'rain']).map((e) => e.source.split(':')[1]))).toEqual(new Set(['ship', 'rain']));
+  });
 });
