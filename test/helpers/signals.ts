@@ -3,6 +3,7 @@
 // way on every run. Other helpers import this file: keep the API stable.
 import { writeFileSync } from 'node:fs';
 import { encodeWav, type WavSampleFormat } from '../../streams/audio/wav-write.ts';
+import { createRealFft } from '../../streams/dsp/fft.ts';
 
 export type { WavSampleFormat };
 
@@ -138,4 +139,20 @@ export function quantise16(signal: Float32Array): Float32Array {
     out[i] = (v < 0 ? -Math.round(-v) + 0 : Math.round(v)) / 32768;
   }
   return out;
+}
+
+/**
+ * Mean power per FFT bin in [lo, hi) Hz over Hann frames of 4096 samples (the project's real FFT;
+ * call initDsp first): where a test signal's energy lies.
+ */
+export function bandPower(x: Float32Array, sr: number, lo: number, hi: number): number {
+  const N = 4096, fft = createRealFft(N), out = new Float64Array(N / 2 + 1);
+  const w = Float32Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
+  const k0 = Math.ceil((lo * N) / sr), k1 = Math.min(N / 2, Math.floor((hi * N) / sr));
+  let total = 0;
+  for (let off = 0; off + N <= x.length; off += N) {
+    fft.windowedPower(x, off, w, out);
+    for (let k = k0; k < k1; k++) total += out[k];
+  }
+  return total / Math.max(1, k1 - k0);
 }

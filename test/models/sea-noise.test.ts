@@ -1,24 +1,14 @@
 // Synthetic sea noise: each kind is what its name says (where its energy lies, impulsive or tonal,
 // periodic or not), at the level asked for, reproducible from the random stream.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRealFft, initDsp } from '../../streams/dsp/fft.ts';
+import { initDsp } from '../../streams/dsp/fft.ts';
+import { bandPower as bandPowerAt } from '../helpers/signals.ts';
 import { seededRandom } from '../../models/random.ts';
 import { parseSeaNoiseKinds, SEA_NOISE_KINDS, seaNoiseSignal, withSeaNoise } from '../../models/sea-noise.ts';
 
 const sr = 32000, n = 2 * sr;
 const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-/** Mean power per FFT bin in [lo, hi) Hz over Hann frames of 4096 samples (the project's real FFT). */
-function bandPower(x: Float32Array, lo: number, hi: number): number {
-  const N = 4096, fft = createRealFft(N), out = new Float64Array(N / 2 + 1);
-  const w = Float32Array.from({ length: N }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / N));
-  const k0 = Math.ceil((lo * N) / sr), k1 = Math.min(N / 2, Math.floor((hi * N) / sr));
-  let total = 0;
-  for (let off = 0; off + N <= x.length; off += N) {
-    fft.windowedPower(x, off, w, out);
-    for (let k = k0; k < k1; k++) total += out[k];
-  }
-  return total / Math.max(1, k1 - k0);
-}
+const bandPower = (x: Float32Array, lo: number, hi: number): number => bandPowerAt(x, sr, lo, hi);
 const kurtosis = (x: Float32Array): number => {
   const m = x.reduce((a, b) => a + b, 0) / x.length;
   let m2 = 0, m4 = 0;
