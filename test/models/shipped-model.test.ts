@@ -11,6 +11,7 @@ import { featuresOf } from '../../models/features.ts';
 import { readManifest } from '../../models/manifest.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import { faultInputs } from '../../scripts/fault-inputs.ts';
+import { probeDetections, seaNoiseProbes } from '../../scripts/sea-noise-check.ts';
 
 const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
@@ -30,6 +31,18 @@ describe('shipped model', () => {
       // and the detector is not deaf: a click train is a species (sperm whales click)
       const clicks = clf.predictBatch([featuresOf(inputs['clicks, 10 per second'], sr, clf.featureConfig)])[0];
       expect(['background', 'unknown']).not.toContain(clicks.species);
+    } finally {
+      clf.dispose();
+    }
+  });
+
+  it('makes few detections on ship noise and rain (held-out synthetic sea noise; the previous model: 16 and 2 of 25)', async () => {
+    await initDsp();
+    const sr = 48000, clf = await loadClassifier();
+    try {
+      const found = Object.fromEntries(probeDetections(clf, seaNoiseProbes(sr, 25), sr).map((p) => [p.kind, p.detections]));
+      expect(found.ship).toBeLessThanOrEqual(10);
+      expect(found.rain).toBeLessThanOrEqual(3);
     } finally {
       clf.dispose();
     }

@@ -85,10 +85,13 @@ describe('hydromon replay', () => {
     expect(r.code).toBe(0);
     const dets = jsonLines<Line & { species: string; confidence: number; id: string }>(r.stdout);
     expect(dets.length).toBeGreaterThan(0);
-    // Most windows of the call name it (the 32 kHz model takes the clip's second, fainter call for
-    // a bowhead with high confidence: a known confusion, in the model card's limits).
-    const kw = dets.filter((d) => d.species === 'Killer Whale').length;
-    expect(kw, dets.map((d) => `${d.species} ${d.confidence}`).join(', ')).toBeGreaterThan(dets.length / 2);
+    // The call's windows name it, most confidently and most often; windows over the clip's fainter
+    // second call and its tail get other species at low confidence (a known confusion, in the card).
+    const said = dets.map((d) => `${d.species} ${d.confidence}`).join(', ');
+    const best = dets.reduce((a, b) => (b.confidence > a.confidence ? b : a));
+    expect(best.species, said).toBe('Killer Whale');
+    const count = (s: string): number => dets.filter((d) => d.species === s).length;
+    for (const other of new Set(dets.map((d) => d.species))) if (other !== 'Killer Whale') expect(count('Killer Whale'), said).toBeGreaterThan(count(other));
     const { readdirSync, readFileSync } = await import('node:fs');
     const day = readdirSync(join(store, 'detections'));
     const stored = day.flatMap((f) => readFileSync(join(store, 'detections', f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { id: string });

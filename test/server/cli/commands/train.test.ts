@@ -28,13 +28,29 @@ async function run(args: string[]): Promise<RunOptions> {
 afterEach(() => { seen.length = 0; });
 
 describe('hydromon train options', () => {
-  it('a bare command trains the shipped recipe: statistics head, rhythm row, whole-clip statistics, conv weight 0.2, band-limit 0.6', async () => {
+  it('a bare command trains the shipped recipe: statistics head, rhythm row, whole-clip statistics, conv weight 0.2, band-limit 0.6, ship and rain noise', async () => {
     const o = await run([]);
     expect(o.arch).toBe('tcn-cmn-stats');
     expect(o.cfg?.rhythm).toBe(true);
     expect(o.statsViews).toBe('whole');
     expect(o.convWeight).toBe(0.2);
     expect(o.dataset?.pBandLimit).toBe(0.6);
+    expect(o.seaNoise).toBe(80);
+    expect(o.dataset?.seaNoiseMix).toBe(0.25);
+    expect(o.dataset?.seaNoiseKinds).toEqual(['ship', 'rain']);
+  });
+
+  it('sea noise: off by default for other architectures, on when asked; unknown kinds are named', async () => {
+    const other = await run(['--arch', 'tcn-cmn']);
+    expect(other.seaNoise).toBe(0);
+    expect(other.dataset?.seaNoiseMix).toBe(0);
+    const asked = await run(['--arch', 'tcn-cmn', '--sea-noise', '40', '--sea-noise-mix', '0.1', '--sea-noise-kinds', 'ship,shrimp']);
+    expect(asked.seaNoise).toBe(40);
+    expect(asked.dataset?.seaNoiseMix).toBe(0.1);
+    expect(asked.dataset?.seaNoiseKinds).toEqual(['ship', 'shrimp']);
+    const off = await run(['--sea-noise', '0', '--sea-noise-mix', '0']);
+    expect(off.seaNoise).toBe(0);
+    await expect(run(['--sea-noise-kinds', 'ship,whales'])).rejects.toThrow('sea noise kinds must be some of ship, rain, shrimp, sounder, not "ship,whales"');
   });
 
   it('each part of the recipe can be turned off', async () => {
