@@ -93,9 +93,9 @@ export function noiseSourceFrom(recordings: readonly MonoAudio[], sr: number): N
     const need = Math.ceil((n * rec.sampleRate) / sr) + 64;
     if (rec.samples.length <= need) return null;
     const off = Math.floor(r() * (rec.samples.length - need));
+    const cut = rec.samples.subarray(off, off + need);
     // through the slower recorder's rate when it is below the recording's own
-    const via = bandRate !== undefined && bandRate < rec.sampleRate ? toRate(rec.samples.subarray(off, off + need), rec.sampleRate, bandRate) : null;
-    const y = via ? toRate(via, bandRate!, sr) : toRate(rec.samples.subarray(off, off + need), rec.sampleRate, sr);
+    const y = bandRate !== undefined && bandRate < rec.sampleRate ? toRate(toRate(cut, rec.sampleRate, bandRate), bandRate, sr) : toRate(cut, rec.sampleRate, sr);
     return y.length >= n ? y.subarray(0, n) : null;
   };
 }

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { readMono } from '../models/audio.ts';
 import { mixAtSnr } from '../models/augment.ts';
 import { loadClassifier, type SyncClassifier } from '../models/classifier.ts';
+import { argmaxOf } from '../models/clip-aggregate.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
 import { seededRandom, uniform } from '../models/random.ts';
@@ -68,7 +69,7 @@ export async function callsInSeaNoise(clf: SyncClassifier, manifests: readonly s
   const acc = (xs: Float32Array[]): number => {
     const preds = clf.predictBatch(xs);
     // top label, threshold aside: the same measure as the card's clip accuracy
-    return preds.filter((p, i) => clf.labels[p.probs!.indexOf(Math.max(...p.probs!))] === val[i].species).length / Math.max(1, val.length);
+    return preds.filter((p, i) => clf.labels[argmaxOf(p.probs!)] === val[i].species).length / Math.max(1, val.length);
   };
   return { n: val.length, clean: acc(clean), mixed: Object.fromEntries(SEA_NOISE_KINDS.map((k) => [k, acc(mixed[k])])) as Record<SeaNoiseKind, number> };
 }
