@@ -76,6 +76,11 @@ export interface FoldedTcn {
   readonly stats: FoldedStats | null;
 }
 
+/** Rows of a folded model's input: its T frames, and the rhythm row after them when it reads one. */
+export function inputRows(p: FoldedTcn, frames: number): number {
+  return frames + (p.stats?.rhythm ? 1 : 0);
+}
+
 /** The statistics head's layers that fold.ts reads, in foldStats' order; the head reads the model input. */
 const STATS_LAYERS: readonly string[] = [STATS_HEAD.stats, STATS_HEAD.bn, STATS_HEAD.logits, STATS_HEAD.sum, STATS_HEAD.probs];
 /** A rhythm model's input split and join (architectures.ts), and the classes they must be. */

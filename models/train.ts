@@ -315,12 +315,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   for (const r of trainedOn) trainEx.push(...(await continuousExamples(r, dsOpts, true, noise)));
   // Only where the data already has a background class (continuous recordings give one): a
   // manifest of species clips alone keeps its label set.
-  const nSynthetic = trainEx.some((e) => e.label === BACKGROUND) ? (o.syntheticBackground ?? DEFAULT_SYNTHETIC_BACKGROUND) : 0;
+  const hasBackground = trainEx.some((e) => e.label === BACKGROUND);
+  const nSynthetic = hasBackground ? (o.syntheticBackground ?? DEFAULT_SYNTHETIC_BACKGROUND) : 0;
   if (nSynthetic > 0) {
     trainEx.push(...syntheticBackground(cfg, nSynthetic, o.seed, dsOpts.windowS));
     log(`synthetic background: ${nSynthetic} fault-signal examples (noise, DC, hum, clipping, near-silence)`);
   }
-  const nSea = trainEx.some((e) => e.label === BACKGROUND) ? (o.seaNoise ?? 0) : 0;
+  const nSea = hasBackground ? (o.seaNoise ?? 0) : 0;
   if (nSea > 0) {
     trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS, dsOpts.seaNoiseKinds));
     log(`sea noise: ${nSea} background examples (${(dsOpts.seaNoiseKinds ?? SEA_NOISE_KINDS).join(', ')})${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls` : ''}`);

@@ -3,6 +3,7 @@
 // features [N, T, C] (standardisation folded in) — [N, T + 1, C] for a model with the rhythm row —
 // output "probs" [N, classes].
 import type { FoldedTcn } from '../fast-forward.ts';
+import { inputRows } from '../fold.ts';
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode } from './model-proto.ts';
 
 export const INPUT_NAME = 'x';
@@ -102,7 +103,7 @@ export function tcnGraph(p: FoldedTcn, frames: number, name = 'hydromon_tcn'): O
     name,
     nodes,
     initializers: inits,
-    input: { name: INPUT_NAME, dims: ['N', frames + (rhythm ? 1 : 0), C] },
+    input: { name: INPUT_NAME, dims: ['N', inputRows(p, frames), C] },
     output: { name: OUTPUT_NAME, dims: ['N', p.output.shape[1]] },
   };
 }

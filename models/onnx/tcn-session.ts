@@ -1,6 +1,7 @@
 // A folded tcn on onnxruntime: export once, then a plain-array forward the classifier calls
 // synchronously, raw features [B·T·C] in, probabilities [B·classes] out.
 import type { FoldedTcn } from '../fast-forward.ts';
+import { inputRows } from '../fold.ts';
 import { exportTcnOnnx, INPUT_NAME, OUTPUT_NAME } from './export.ts';
 import type { OrtRuntime } from './runtime.ts';
 
@@ -12,8 +13,7 @@ export interface ArrayForward {
 
 export async function onnxTcnForward(runtime: OrtRuntime, p: FoldedTcn, frames: number, name?: string): Promise<ArrayForward> {
   const session = await runtime.createSession(exportTcnOnnx(p, frames, name), INPUT_NAME, OUTPUT_NAME);
-  // a rhythm model takes one row more than its frames
-  const rows = frames + (p.stats?.rhythm ? 1 : 0);
+  const rows = inputRows(p, frames);
   const C = p.inScale.length, classes = p.output.shape[1], dim = rows * C;
   return {
     forward(x) {

@@ -37,10 +37,6 @@ export function ffprobeBinary(): string {
   return basename(ff) === ff ? 'ffprobe' : join(dirname(ff), 'ffprobe');
 }
 
-function probeNotFound(bin: string): string {
-  return notFoundMessage(bin).replace(/^ffmpeg not found/, 'ffprobe (part of ffmpeg) not found').replace(/HYDROMON_FFMPEG$/, 'HYDROMON_FFPROBE');
-}
-
 // ffmpeg treats "x:…" as a protocol and "-x" as an option: file: makes any name a plain path.
 const fileUrl = (path: string): string => `file:${path}`;
 
@@ -66,7 +62,7 @@ export function probeAudio(path: string, opts: FfmpegFileOptions = {}): Promise<
   return new Promise((resolve, reject) => {
     execFile(bin, args, { encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) {
-        if (err.code === 'ENOENT' || err.code === 'EACCES') return reject(fail(probeNotFound(bin)));
+        if (err.code === 'ENOENT' || err.code === 'EACCES') return reject(fail(notFoundMessage(bin, 'ffprobe (part of ffmpeg)', 'HYDROMON_FFPROBE')));
         const how = err.killed ? 'timed out' : `exit ${String(err.code ?? err.signal)}`;
         return reject(fail(`ffmpeg cannot read it (ffprobe ${how}): ${complaint(stderr, path) || 'no reason given'}`));
       }

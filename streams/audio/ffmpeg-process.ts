@@ -8,9 +8,9 @@ export function ffmpegBinary(path?: string): string {
   return path ?? process.env.HYDROMON_FFMPEG ?? 'ffmpeg';
 }
 
-/** The error a station or file reader reports when ffmpeg cannot be run. */
-export function notFoundMessage(bin: string): string {
-  return `ffmpeg not found (could not run "${bin}"): install ffmpeg (Debian: apt-get install ffmpeg) or set HYDROMON_FFMPEG`;
+/** The error a station or file reader reports when ffmpeg (or `tool`, one of its programs) cannot be run. */
+export function notFoundMessage(bin: string, tool = 'ffmpeg', envVar = 'HYDROMON_FFMPEG'): string {
+  return `${tool} not found (could not run "${bin}"): install ffmpeg (Debian: apt-get install ffmpeg) or set ${envVar}`;
 }
 
 /** Kill a child and make sure nothing of it is left (its pipes closed too). */

@@ -1,5 +1,6 @@
-// Archived recordings (WAV/FLAC, or any audio ffmpeg reads) replayed as a live station: the replay is the project's regression harness, so
-// the same archive always yields the same chunks (t0, seq, samples).
+// Archived recordings (WAV/FLAC, or any audio ffmpeg reads) replayed as a live station: the
+// replay is the project's regression harness, so the same archive always yields the same chunks
+// (t0, seq, samples).
 //
 // Time: each file starts at the time in its name; a file without one follows the previous file
 // contiguously, and the first such file starts at `startTime` (config) or else its mtime. Chunk t0

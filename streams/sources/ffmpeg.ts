@@ -8,7 +8,6 @@ import { liveSource, type Connect, type LiveSourceOptions } from './live-source.
 import { f32leToFloat32 } from './pcm-format.ts';
 import { ffmpegBinary, killChild, notFoundMessage } from '../audio/ffmpeg-process.ts';
 
-
 export interface FfmpegInput {
   /** URL or path ffmpeg reads (`-i`). */
   readonly url: string;

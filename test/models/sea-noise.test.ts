@@ -16,8 +16,9 @@ const kurtosis = (x: Float32Array): number => {
   return (m4 / x.length) / (m2 / x.length) ** 2;
 };
 
+beforeAll(async () => { await initDsp(); });
+
 describe('seaNoiseSignal', () => {
-  beforeAll(async () => { await initDsp(); });
   it('every kind is finite, peaks at the asked level and is the same for the same random stream', () => {
     for (const k of SEA_NOISE_KINDS) {
       const a = seaNoiseSignal(k, n, sr, -12, seededRandom(3)), b = seaNoiseSignal(k, n, sr, -12, seededRandom(3)), c = seaNoiseSignal(k, n, sr, -12, seededRandom(4));
@@ -75,9 +76,7 @@ describe('withSeaNoise', () => {
 });
 
 describe('withSeaNoise and a band-limited view', () => {
-  it('band-limits its synthetic draws to the recorder rate asked for', async () => {
-    const { initDsp } = await import('../../streams/dsp/fft.ts');
-    await initDsp();
+  it('band-limits its synthetic draws to the recorder rate asked for', () => {
     const sea = withSeaNoise(() => null, 1, sr);
     for (let s = 1; s <= 8; s++) {
       const x = sea(n / 2, seededRandom(s), 8000)!;
@@ -92,10 +91,8 @@ describe('parseSeaNoiseKinds', () => {
     expect(() => parseSeaNoiseKinds('ship,whale')).toThrow(/ship, rain, shrimp, sounder, not "ship,whale"/);
     expect(() => parseSeaNoiseKinds('')).toThrow(/sea noise kinds/);
   });
-  it('a mix restricted to some kinds draws only those', async () => {
+  it('a mix restricted to some kinds draws only those', () => {
     // ship noise is low, rain high: a mix of rain alone has its power above 8 kHz
-    const { initDsp } = await import('../../streams/dsp/fft.ts');
-    await initDsp();
     const sea = withSeaNoise(() => null, 1, sr, ['rain']);
     for (let s = 1; s <= 4; s++) {
       const x = sea(n / 2, seededRandom(s))!;
