@@ -11,7 +11,7 @@ import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecor
 import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
 import { seaNoiseBackground, syntheticBackground } from './synthetic-background.ts';
-import { SEA_NOISE_KINDS, withSeaNoise } from './sea-noise.ts';
+import { SEA_NOISE_KINDS, withSeaNoise, type SeaNoiseKind } from './sea-noise.ts';
 import { readMono } from './audio.ts';
 import { normaliseBatch } from './batch.ts';
 import { argmaxOf } from './clip-aggregate.ts';
@@ -57,6 +57,8 @@ export interface TrainOptions {
   readonly syntheticBackground?: number;
   /** Background examples of synthetic sea noise (ships, rain, snapping shrimp, echo sounders; sea-noise.ts) added like syntheticBackground; default 0. */
   readonly seaNoise?: number;
+  /** Which sea noises those background examples are (default: the kinds of the mix under calls, dataset.seaNoiseKinds). */
+  readonly seaNoiseKinds?: readonly SeaNoiseKind[];
   /** Fit a temperature on the validation examples and divide the logits by it (default true; calibration.ts). */
   readonly temperatureScaling?: boolean;
   /** Models with a statistics head: each branch on its own cross-entropy (default) or both through the summed logits (architectures.ts trainingView). */
@@ -323,8 +325,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   }
   const nSea = hasBackground ? (o.seaNoise ?? 0) : 0;
   if (nSea > 0) {
-    trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS, dsOpts.seaNoiseKinds));
-    log(`sea noise: ${nSea} background examples (${(dsOpts.seaNoiseKinds ?? SEA_NOISE_KINDS).join(', ')})${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls` : ''}`);
+    const kinds = o.seaNoiseKinds ?? dsOpts.seaNoiseKinds ?? SEA_NOISE_KINDS;
+    trainEx.push(...seaNoiseBackground(cfg, nSea, o.seed, dsOpts.windowS, kinds));
+    log(`sea noise: ${nSea} background examples (${kinds.join(', ')})${dsOpts.seaNoiseMix ? `; ${Math.round(dsOpts.seaNoiseMix * 100)} % of noise draws under calls (${(dsOpts.seaNoiseKinds ?? SEA_NOISE_KINDS).join(', ')})` : ''}`);
   }
   const labels = [...new Set(trainEx.map((e) => e.label))].sort((a, b) => (a === BACKGROUND ? 1 : b === BACKGROUND ? -1 : a.localeCompare(b)));
   const sameTape = new Set(split.sameTapeSpecies);

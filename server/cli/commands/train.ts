@@ -78,6 +78,7 @@ export function register(program: Command): void {
     .option('--sea-noise <n>', 'background examples of synthetic sea noise (ship propellers, rain; see --sea-noise-kinds) added like --synthetic-background; 0 = none (default 80 for tcn-cmn-stats, else 0)')
     .option('--sea-noise-mix <p>', 'share of the noise that training calls are embedded in or mixed with drawn from the same synthetic sea noise (0–1; default 0.25 for tcn-cmn-stats, else 0)')
     .option('--sea-noise-kinds <list>', `which sea noises --sea-noise and --sea-noise-mix draw from, comma-separated, of ${SEA_NOISE_KINDS.join(', ')} (shrimp and sounder cost the species accuracy; see the model card)`, 'ship,rain')
+    .option('--sea-noise-mix-kinds <list>', 'which sea noises --sea-noise-mix draws from under calls, if not those of --sea-noise-kinds')
     .option('--no-temperature', 'keep the raw probabilities: do not fit a temperature on the validation examples (calibration)')
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--cross-splits <n>', 'also train the recipe on split seeds seed+1 … seed+n−1 (no refit, no streaming check) and report every split and their mean in the card: one split moves by several points', '1')
@@ -88,7 +89,7 @@ export function register(program: Command): void {
     .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.6')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       // The shipped recipe is the default for tcn-cmn-stats; the other architectures have no statistics head to apply it to.
       const stats = opts.arch === 'tcn-cmn-stats';
@@ -121,6 +122,7 @@ export function register(program: Command): void {
         temperatureScaling: opts.temperature,
         syntheticBackground: nonNegativeInt('synthetic-background', opts.syntheticBackground),
         seaNoise: nonNegativeInt('sea-noise', opts.seaNoise ?? (stats ? '80' : '0')),
+        seaNoiseKinds: parseSeaNoiseKinds(opts.seaNoiseKinds),
         initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),
         teachers: opts.teacher.map((d) => resolve(d)),
         refitTeachers: opts.refitTeacher.map((d) => resolve(d)),
@@ -129,7 +131,7 @@ export function register(program: Command): void {
         cfg: featureConfigAt(positiveInt('analysis-rate', opts.analysisRate), rhythm),
         arch: opts.arch, epochs, seed: positiveInt('seed', opts.seed), patience: positiveInt('patience', opts.patience),
         batchSize: positiveInt('batch-size', opts.batchSize),
-        dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP), seaNoiseMix: unitInterval('sea-noise-mix', opts.seaNoiseMix ?? (stats ? '0.25' : '0')), seaNoiseKinds: parseSeaNoiseKinds(opts.seaNoiseKinds) },
+        dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP), seaNoiseMix: unitInterval('sea-noise-mix', opts.seaNoiseMix ?? (stats ? '0.25' : '0')), seaNoiseKinds: parseSeaNoiseKinds(opts.seaNoiseMixKinds ?? opts.seaNoiseKinds) },
         maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
         out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks, refitAll: opts.refitAll === true,
         command: commandLine(),

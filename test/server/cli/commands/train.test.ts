@@ -53,6 +53,16 @@ describe('hydromon train options', () => {
     await expect(run(['--sea-noise-kinds', 'ship,whales'])).rejects.toThrow('sea noise kinds must be some of ship, rain, shrimp, sounder, not "ship,whales"');
   });
 
+  it('the noise under calls can be other kinds than the background examples', async () => {
+    const same = await run(['--sea-noise-kinds', 'ship,shrimp']);
+    expect(same.seaNoiseKinds).toEqual(['ship', 'shrimp']);
+    expect(same.dataset?.seaNoiseKinds).toEqual(['ship', 'shrimp']);
+    const split = await run(['--sea-noise-kinds', 'ship,rain,shrimp', '--sea-noise-mix-kinds', 'ship,rain']);
+    expect(split.seaNoiseKinds).toEqual(['ship', 'rain', 'shrimp']);
+    expect(split.dataset?.seaNoiseKinds).toEqual(['ship', 'rain']);
+    await expect(run(['--sea-noise-mix-kinds', 'krill'])).rejects.toThrow('not "krill"');
+  });
+
   it('each part of the recipe can be turned off', async () => {
     const o = await run(['--no-rhythm', '--stats-views', 'all', '--conv-weight', '1']);
     expect(o.cfg?.rhythm).toBeUndefined();
