@@ -1,8 +1,12 @@
-// MSB-first bit reader for FLAC frames, plus the two CRCs FLAC uses. Running off the end of the
-// buffer throws NEED_MORE so a streaming caller can fetch more bytes and retry the frame.
+// MSB-first bit reader for FLAC frames, the two CRCs FLAC uses, and the frame decoder's errors.
+// Running off the end of the buffer throws NEED_MORE so a streaming caller can fetch more bytes
+// and retry the frame.
 
 /** Thrown when a read passes the end of the buffer. */
 export const NEED_MORE: unique symbol = Symbol('flac: need more bytes');
+
+/** A structural fault in a frame (the caller wraps it into an AudioFormatError with the path). */
+export class FlacFrameError extends Error {}
 
 export class BitReader {
   /** Byte position of the next unread bit. */

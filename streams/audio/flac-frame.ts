@@ -2,7 +2,11 @@
 // FIXED, LPC), wasted bits, Rice / Rice2 partitions with escape codes, and the three stereo
 // decorrelation modes. Arithmetic is in doubles (exact to 2^53), so 32-bit streams, whose side
 // channel needs 33 bits, decode exactly too.
-import { BitReader, NEED_MORE, crc8, crc16 } from './flac-bits.ts';
+import { BitReader, FlacFrameError, crc8, crc16 } from './flac-bits.ts';
+import { restoreFixed, restoreLpc } from './flac-predict.ts';
+import { readResidual } from './flac-residual.ts';
+
+export { FlacFrameError };
 
 export interface StreamInfo {
   readonly minBlockSize: number;
@@ -13,9 +17,6 @@ export interface StreamInfo {
   /** 0 = unknown. */
   readonly totalSamples: number;
 }
-
-/** A structural fault in a frame (the caller wraps it into an AudioFormatError with the path). */
-export class FlacFrameError extends Error {}
 
 export interface DecodedFrame {
   readonly blockSize: number;
@@ -154,97 +155,5 @@ function decodeSubframe(br: BitReader, bps: number, n: number, out: Float64Array
   if (wasted) {
     const m = 2 ** wasted;
     for (let i = 0; i < n; i++) out[i] *= m;
-  }
-}
-
-function readResidual(br: BitReader, n: number, order: number, out: Float64Array): void {
-  const method = br.readBits(2);
-  if (method > 1) throw new FlacFrameError(`reserved residual coding method ${method} at byte ${br.pos}`);
-  const paramBits = method === 0 ? 4 : 5;
-  const escape = method === 0 ? 15 : 31;
-  const partOrder = br.readBits(4);
-  const parts = 1 << partOrder;
-  const per = n >> partOrder;
-  if (per * parts !== n || per < order) {
-    throw new FlacFrameError(`partition order ${partOrder} does not fit block size ${n} at byte ${br.pos}`);
-  }
-  let i = order;
-  for (let p = 0; p < parts; p++) {
-    const count = p === 0 ? per - order : per;
-    const param = br.readBits(paramBits);
-    const stop = i + count;
-    if (param === escape) {
-      const raw = br.readBits(5);
-      for (; i < stop; i++) out[i] = raw ? br.readSigned(raw) : 0;
-    } else {
-      readRice(br, out, i, stop, param);
-      i = stop;
-    }
-  }
-}
-
-/**
- * Rice-coded residuals out[i, stop) with parameter `param`: the hot loop of the decoder, so the
- * reader's state lives in locals here. On NEED_MORE the reader is left as it was; the caller
- * retries the whole frame anyway.
- */
-function readRice(br: BitReader, out: Float64Array, i: number, stop: number, param: number): void {
-  const buf = br.buf;
-  const end = br.end;
-  let pos = br.pos;
-  let bit = br.bit;
-  const scale = 2 ** param;
-  for (; i < stop; i++) {
-    let q = 0;
-    for (;;) {
-      if (pos >= end) throw NEED_MORE;
-      const byte = (buf[pos] << bit) & 0xff;
-      if (byte !== 0) {
-        const lz = Math.clz32(byte) - 24;
-        q += lz;
-        bit += lz + 1;
-        if (bit === 8) { bit = 0; pos++; }
-        break;
-      }
-      q += 8 - bit;
-      bit = 0;
-      pos++;
-    }
-    let r = 0;
-    let n = param;
-    while (n > 0) {
-      if (pos >= end) throw NEED_MORE;
-      const avail = 8 - bit;
-      const take = n < avail ? n : avail;
-      r = r * (1 << take) + ((buf[pos] >> (avail - take)) & ((1 << take) - 1));
-      n -= take;
-      bit += take;
-      if (bit === 8) { bit = 0; pos++; }
-    }
-    const v = q * scale + r;
-    // Zigzag: bit ops while v fits 31 bits (nearly always), doubles beyond.
-    out[i] = v <= 0x7fffffff ? (v >>> 1) ^ -(v & 1) : v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-  }
-  br.pos = pos;
-  br.bit = bit;
-}
-
-function restoreFixed(s: Float64Array, n: number, order: number): void {
-  switch (order) {
-    case 0: return;
-    case 1: for (let i = 1; i < n; i++) s[i] += s[i - 1]; return;
-    case 2: for (let i = 2; i < n; i++) s[i] += 2 * s[i - 1] - s[i - 2]; return;
-    case 3: for (let i = 3; i < n; i++) s[i] += 3 * s[i - 1] - 3 * s[i - 2] + s[i - 3]; return;
-    default: for (let i = 4; i < n; i++) s[i] += 4 * s[i - 1] - 6 * s[i - 2] + 4 * s[i - 3] - s[i - 4];
-  }
-}
-
-function restoreLpc(s: Float64Array, n: number, coefs: Float64Array, shift: number): void {
-  const order = coefs.length;
-  const div = 2 ** shift;
-  for (let i = order; i < n; i++) {
-    let sum = 0;
-    for (let j = 0; j < order; j++) sum += coefs[j] * s[i - 1 - j];
-    s[i] += Math.floor(sum / div); // arithmetic shift right, as the encoder did
   }
 }
