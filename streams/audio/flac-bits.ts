@@ -69,6 +69,41 @@ export class BitReader {
   }
 }
 
+/**
+ * out[i, stop) = the next n-bit two's-complement values (n = 1..33): VERBATIM subframes and
+ * escaped partitions, whose per-value readSigned calls dominated noisy streams. Like readRice,
+ * it works on a 32-bit cache in locals, whose top n bits, shifted down arithmetically, are
+ * already the signed value.
+ */
+export function readSignedRun(br: BitReader, out: Float64Array, i: number, stop: number, n: number): void {
+  if (i >= stop) return;
+  const buf = br.buf;
+  const end = br.end;
+  let pos = br.pos;
+  if (pos >= end) throw NEED_MORE;
+  let cache = buf[pos++] << (24 + br.bit);
+  let bits = 8 - br.bit;
+  // A refill leaves at least 25 bits: wider values come as a signed top part and 16 low bits.
+  const top = n > 25 ? n - 16 : n;
+  for (; i < stop; i++) {
+    while (bits <= 24 && pos < end) { cache |= buf[pos++] << (24 - bits); bits += 8; }
+    if (bits < top) throw NEED_MORE;
+    let v = cache >> (32 - top);
+    cache <<= top;
+    bits -= top;
+    if (top !== n) {
+      while (bits <= 24 && pos < end) { cache |= buf[pos++] << (24 - bits); bits += 8; }
+      if (bits < 16) throw NEED_MORE;
+      v = v * 65536 + (cache >>> 16);
+      cache <<= 16;
+      bits -= 16;
+    }
+    out[i] = v;
+  }
+  br.pos = pos - ((bits + 7) >> 3);
+  br.bit = (8 - (bits & 7)) & 7;
+}
+
 const CRC8 = new Uint8Array(256);
 const CRC16 = new Uint16Array(256);
 for (let i = 0; i < 256; i++) {

@@ -2,7 +2,7 @@
 // FIXED, LPC), wasted bits, Rice / Rice2 partitions with escape codes, and the three stereo
 // decorrelation modes. Arithmetic is in doubles (exact to 2^53), so 32-bit streams, whose side
 // channel needs 33 bits, decode exactly too.
-import { BitReader, FlacFrameError, crc8, crc16 } from './flac-bits.ts';
+import { BitReader, FlacFrameError, crc8, crc16, readSignedRun } from './flac-bits.ts';
 import { restoreFixed, restoreLpc } from './flac-predict.ts';
 import { readResidual } from './flac-residual.ts';
 
@@ -130,7 +130,7 @@ function decodeSubframe(br: BitReader, bps: number, n: number, out: Float64Array
     const v = br.readSigned(sbps);
     out.fill(v, 0, n);
   } else if (type === 1) {
-    for (let i = 0; i < n; i++) out[i] = br.readSigned(sbps);
+    readSignedRun(br, out, 0, n, sbps);
   } else if (type >= 8 && type <= 12) {
     const order = type - 8;
     if (order > n) throw new FlacFrameError(`FIXED order ${order} exceeds block size ${n}`);

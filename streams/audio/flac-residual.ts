@@ -1,7 +1,7 @@
 // FLAC residuals: Rice / Rice2 partitions, escape codes. The Rice loop is most of the decoder's
 // time, so it reads through a 32-bit cache and finds each unary run with one Math.clz32 instead
 // of walking bits or bytes.
-import { FlacFrameError, NEED_MORE, type BitReader } from './flac-bits.ts';
+import { FlacFrameError, NEED_MORE, readSignedRun, type BitReader } from './flac-bits.ts';
 
 
 /** Read the residual of a FIXED/LPC subframe into out[order, n). */
@@ -23,7 +23,9 @@ export function readResidual(br: BitReader, n: number, order: number, out: Float
     const stop = i + count;
     if (param === escape) {
       const raw = br.readBits(5);
-      for (; i < stop; i++) out[i] = raw ? br.readSigned(raw) : 0;
+      if (raw) readSignedRun(br, out, i, stop, raw);
+      else out.fill(0, i, stop);
+      i = stop;
     } else {
       readRice(br, out, i, stop, param);
       i = stop;

@@ -1,8 +1,8 @@
 // The FLAC decoder's inner loops against plain reference versions of themselves, on random and
 // adversarial input, equal to the last bit (Object.is, so a −0 would count): the Rice reader
-// (32-bit cache, fast and general loops) against a bit-at-a-time reader.
+// (32-bit cache, fast and general loops) and the raw-sample reader against bit-at-a-time readers.
 import { describe, it, expect } from 'vitest';
-import { BitReader, NEED_MORE } from '../../../streams/audio/flac-bits.ts';
+import { BitReader, NEED_MORE, readSignedRun } from '../../../streams/audio/flac-bits.ts';
 import { readRice } from '../../../streams/audio/flac-residual.ts';
 import { rng } from '../../helpers/signals.ts';
 
@@ -29,6 +29,16 @@ function refRice(buf: Uint8Array, pos: number, bit: number, end: number, out: Fl
     for (let k = 0; k < param; k++) low = low * 2 + r.next();
     const v = q * 2 ** param + low;
     out[i] = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+  return r.at();
+}
+
+function refSigned(buf: Uint8Array, pos: number, bit: number, end: number, out: Float64Array, i: number, stop: number, n: number): [number, number] {
+  const r = bitsFrom(buf, pos, bit, end);
+  for (; i < stop; i++) {
+    let v = 0;
+    for (let k = 0; k < n; k++) v = v * 2 + r.next();
+    out[i] = v >= 2 ** (n - 1) ? v - 2 ** n : v;
   }
   return r.at();
 }
@@ -79,5 +89,21 @@ describe('FLAC Rice reader', () => {
     buf[1500] = 0x80; // 12,000 zeros, then the stop bit
     buf[1999] = 0xff;
     for (const param of [1, 8, 19, 20, 24, 25, 30]) same(readRice, refRice, buf, 0, 3, buf.length, 0, 2, param);
+  });
+});
+
+describe('FLAC raw sample reader (VERBATIM subframes, escaped partitions)', () => {
+  it('equals a bit-at-a-time reader for 1..33 bits, any start bit, cut buffers', () => {
+    const r = rng(77);
+    let more = 0;
+    for (let t = 0; t < 2000; t++) {
+      const buf = bytes(32 + Math.floor(r() * 400), 0.2, r);
+      const n = 1 + (t % 33);
+      const pos = Math.floor(r() * 8), bit = Math.floor(r() * 8);
+      const stop = Math.floor(r() * 100);
+      const end = r() < 0.7 ? buf.length : pos + 1 + Math.floor(r() * (buf.length - pos - 1));
+      if (same(readSignedRun, refSigned, buf, pos, bit, end, 0, stop, n) === 'more') more++;
+    }
+    expect(more).toBeGreaterThan(300);
   });
 });
