@@ -112,7 +112,10 @@ function decorrelate(mode: number, a: Float64Array, b: Float64Array, n: number):
   } else {
     for (let i = 0; i < n; i++) {
       const side = b[i];
-      const mid = a[i] * 2 + (side % 2 === 0 ? 0 : 1);
+      // The side's low bit, by `& 1` (ToInt32 keeps an integer's parity; `%` on doubles is a
+      // slow fmod call). Non-finite sides give 0 rather than 1 here, but then mid ± side is
+      // non-finite either way.
+      const mid = a[i] * 2 + (side & 1);
       a[i] = (mid + side) / 2;
       b[i] = (mid - side) / 2;
     }

@@ -1,8 +1,9 @@
 // The FLAC decoder's inner loops against plain reference versions of themselves, on random and
 // adversarial input, equal to the last bit (Object.is, so a −0 would count): the Rice reader
-// (32-bit cache, fast and general loops) and the raw-sample reader against bit-at-a-time readers.
+// (32-bit cache, fast and general loops) and the raw-sample reader against bit-at-a-time readers,
+// the sliced CRC-16 against the bitwise one.
 import { describe, it, expect } from 'vitest';
-import { BitReader, NEED_MORE, readSignedRun } from '../../../streams/audio/flac-bits.ts';
+import { BitReader, NEED_MORE, crc16, readSignedRun } from '../../../streams/audio/flac-bits.ts';
 import { readRice } from '../../../streams/audio/flac-residual.ts';
 import { rng } from '../../helpers/signals.ts';
 
@@ -105,5 +106,22 @@ describe('FLAC raw sample reader (VERBATIM subframes, escaped partitions)', () =
       if (same(readSignedRun, refSigned, buf, pos, bit, end, 0, stop, n) === 'more') more++;
     }
     expect(more).toBeGreaterThan(300);
+  });
+});
+
+describe('FLAC CRC-16', () => {
+  it('the sliced table equals the bitwise CRC for every length and offset', () => {
+    const r = rng(5);
+    const buf = bytes(300, 0.1, r);
+    for (let from = 0; from < 12; from++) {
+      for (let to = from; to <= buf.length; to++) {
+        let c = 0;
+        for (let i = from; i < to; i++) {
+          c ^= buf[i] << 8;
+          for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x8005) & 0xffff : (c << 1) & 0xffff;
+        }
+        if (crc16(buf, from, to) !== c) throw new Error(`crc16 of [${from}, ${to}) is ${crc16(buf, from, to)}, bitwise ${c}`);
+      }
+    }
   });
 });
