@@ -3,7 +3,7 @@
 // decorrelation modes. Arithmetic is in doubles (exact to 2^53), so 32-bit streams, whose side
 // channel needs 33 bits, decode exactly too.
 import { BitReader, FlacFrameError, crc8, crc16, readSignedRun } from './flac-bits.ts';
-import { restoreFixed, restoreLpc } from './flac-predict.ts';
+import { restoreFixed, restoreFixedFast, restoreLpc, restoreLpcFast } from './flac-predict.ts';
 import { readResidual } from './flac-residual.ts';
 
 export { FlacFrameError };
@@ -138,8 +138,16 @@ function decodeSubframe(br: BitReader, bps: number, n: number, out: Float64Array
     const order = type - 8;
     if (order > n) throw new FlacFrameError(`FIXED order ${order} exceeds block size ${n}`);
     for (let i = 0; i < order; i++) out[i] = br.readSigned(sbps);
+    const pos = br.pos, bit = br.bit;
     readResidual(br, n, order, out);
-    restoreFixed(out, n, order);
+    if (!restoreFixedFast(out, n, order)) {
+      // A corrupt stream left the range where the fast loop is exact: read the residuals
+      // again and take the reference loop.
+      br.pos = pos;
+      br.bit = bit;
+      readResidual(br, n, order, out);
+      restoreFixed(out, n, order);
+    }
   } else if (type >= 32) {
     const order = (type & 31) + 1;
     if (order > n) throw new FlacFrameError(`LPC order ${order} exceeds block size ${n}`);
@@ -150,8 +158,16 @@ function decodeSubframe(br: BitReader, bps: number, n: number, out: Float64Array
     if (shift < 0) throw new FlacFrameError(`negative LPC shift at byte ${br.pos}`);
     const coefs = new Float64Array(order);
     for (let i = 0; i < order; i++) coefs[i] = br.readSigned(precision);
+    const pos = br.pos, bit = br.bit;
     readResidual(br, n, order, out);
-    restoreLpc(out, n, coefs, shift);
+    if (!restoreLpcFast(out, n, coefs, shift)) {
+      // A corrupt stream left the range where the fast loop is exact: read the residuals
+      // again and take the reference loop.
+      br.pos = pos;
+      br.bit = bit;
+      readResidual(br, n, order, out);
+      restoreLpc(out, n, coefs, shift);
+    }
   } else {
     throw new FlacFrameError(`reserved subframe type ${type} at byte ${br.pos}`);
   }

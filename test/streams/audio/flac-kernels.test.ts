@@ -1,10 +1,13 @@
 // The FLAC decoder's inner loops against plain reference versions of themselves, on random and
-// adversarial input, equal to the last bit (Object.is, so a −0 would count): the Rice reader
-// (32-bit cache, fast and general loops) and the raw-sample reader against bit-at-a-time readers,
-// the sliced CRC-16 against the bitwise one.
+// adversarial input: the Rice reader (32-bit cache, fast and general loops) against a bit-at-a-time
+// reader, the raw-sample reader, the sliced CRC-16 against the bitwise one, and the reordered
+// FIXED/LPC loops against the in-order reference loops — equal to the last bit (Object.is, so a
+// −0 would count), and declining (false) rather than differing once a corrupt stream leaves the
+// range where they are exact.
 import { describe, it, expect } from 'vitest';
 import { BitReader, NEED_MORE, crc16, readSignedRun } from '../../../streams/audio/flac-bits.ts';
 import { readRice } from '../../../streams/audio/flac-residual.ts';
+import { restoreFixed, restoreFixedFast, restoreLpc, restoreLpcFast } from '../../../streams/audio/flac-predict.ts';
 import { rng } from '../../helpers/signals.ts';
 
 /** A bit-at-a-time reader over buf[.., end), throwing NEED_MORE past it. */
@@ -123,5 +126,88 @@ describe('FLAC CRC-16', () => {
         if (crc16(buf, from, to) !== c) throw new Error(`crc16 of [${from}, ${to}) is ${crc16(buf, from, to)}, bitwise ${c}`);
       }
     }
+  });
+});
+
+describe('FLAC predictor loops', () => {
+  /** Residuals that make the reference LPC loop produce x from its first `order` samples. */
+  function residualsFor(x: number[], coefs: number[], shift: number): Float64Array {
+    const s = Float64Array.from(x);
+    for (let i = coefs.length; i < x.length; i++) {
+      let sum = 0n;
+      for (let j = 0; j < coefs.length; j++) sum += BigInt(coefs[j]) * BigInt(x[i - 1 - j]);
+      s[i] = x[i] - Number(sum >> BigInt(shift));
+    }
+    return s;
+  }
+
+  function identical(a: Float64Array, b: Float64Array): boolean {
+    for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+    return true;
+  }
+
+  it('LPC orders 1..32 on legal streams of 4..33-bit samples: the fast loop gives the reference samples', () => {
+    const r = rng(9);
+    for (let t = 0; t < 600; t++) {
+      const order = 1 + (t % 32);
+      const bits = 4 + Math.floor(r() * 30); // up to 33: a 32-bit stream's side channel
+      const precision = 1 + Math.floor(r() * 15);
+      const shift = Math.floor(r() * 16);
+      const cmax = 2 ** (precision - 1);
+      const coefs = Array.from({ length: order }, () => Math.floor(r() * 2 * cmax) - cmax);
+      const smax = 2 ** (bits - 1);
+      const x = Array.from({ length: 64 + order }, () => Math.floor(r() * 2 * smax) - smax);
+      x[order] = -smax; // the extremes of the range
+      x[order + 1] = smax - 1;
+      const res = residualsFor(x, coefs, shift);
+      const a = res.slice(), b = res.slice();
+      restoreLpc(a, x.length, Float64Array.from(coefs), shift);
+      expect(restoreLpcFast(b, x.length, Float64Array.from(coefs), shift), `order ${order}, ${bits} bits`).toBe(true);
+      expect(Array.from(a)).toEqual(x);
+      if (!identical(a, b)) throw new Error(`order ${order}, ${bits} bits, shift ${shift}: the fast loop differs`);
+    }
+  });
+
+  it('LPC on corrupt streams (samples past 2^33, residuals near 2^53): equal to the reference or declined', () => {
+    const r = rng(10);
+    const outcome = { equal: 0, declined: 0 };
+    for (let t = 0; t < 2000; t++) {
+      const order = 1 + (t % 12);
+      const shift = Math.floor(r() * 16);
+      // Every other case a damped predictor (Σ|c| ≤ 2^shift), which only grows with the residuals
+      const cmax = t % 2 ? 16384 : Math.max(1, Math.floor(2 ** shift / order));
+      const coefs = Float64Array.from({ length: order }, () => Math.floor(r() * 2 * cmax) - cmax);
+      const big = 2 ** [20, 31, 34, 45, 52, 53, 60][t % 7];
+      const s = Float64Array.from({ length: 48 }, () => Math.floor((r() - 0.5) * big));
+      const a = s.slice(), b = s.slice();
+      restoreLpc(a, s.length, coefs, shift);
+      if (restoreLpcFast(b, s.length, coefs, shift)) {
+        if (!identical(a, b)) throw new Error(`case ${t}: the fast LPC loop accepted a corrupt subframe and differs`);
+        outcome.equal++;
+      } else outcome.declined++;
+    }
+    expect(outcome.equal).toBeGreaterThan(100);
+    expect(outcome.declined).toBeGreaterThan(100);
+  });
+
+  it('FIXED orders 0..4: the reference samples on legal streams; equal or declined on corrupt ones', () => {
+    const r = rng(11);
+    const outcome = { equal: 0, declined: 0 };
+    for (let t = 0; t < 1500; t++) {
+      const order = t % 5;
+      const big = 2 ** [8, 16, 24, 31, 33, 40, 53, 60][t % 8];
+      const s = Float64Array.from({ length: 80 }, () => Math.floor((r() - 0.5) * big));
+      if (big <= 2 ** 16) for (let i = 0; i < s.length; i++) s[i] = Math.floor((r() - 0.5) * 8); // stays small
+      const a = s.slice(), b = s.slice();
+      restoreFixed(a, s.length, order);
+      const ok = restoreFixedFast(b, s.length, order);
+      if (big <= 2 ** 16) expect(ok).toBe(true);
+      if (ok) {
+        if (!identical(a, b)) throw new Error(`case ${t}: the fast FIXED loop differs`);
+        outcome.equal++;
+      } else outcome.declined++;
+    }
+    expect(outcome.equal).toBeGreaterThan(100);
+    expect(outcome.declined).toBeGreaterThan(100);
   });
 });
