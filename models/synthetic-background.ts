@@ -2,8 +2,8 @@
 // produces (broadband preamp hiss at any level and colour, a DC offset, mains hum, a clipping
 // input, near-silence). The real background class comes from two sites recorded at 2 kHz, so the
 // model had never seen broadband noise up to the analysis band's top labelled as "no call", and
-// named white noise Sperm Whale, a DC offset Melon Headed Whale, 60 Hz hum Beluga. Tones and click
-// trains are left out on purpose: those are what whistles and echolocation look like.
+// named white noise Sperm Whale, a DC offset Melon Headed Whale, 60 Hz hum Beluga. Pure tones and
+// click trains are left out on purpose: those are what whistles and echolocation look like.
 import type { FeatureConfig } from '../streams/types.ts';
 import { bandLimit, bandLimitRates } from './augment.ts';
 import { BACKGROUND, type Example } from './dataset.ts';
@@ -13,8 +13,18 @@ import { SEA_NOISE_KINDS, seaNoiseSignal, type SeaNoiseKind } from './sea-noise.
 
 export const SYNTHETIC_SOURCE = 'synthetic-background';
 
-export const SYNTHETIC_KINDS = ['white', 'pink', 'brown', 'dc', 'hum', 'clipped', 'quiet'] as const;
+export const SYNTHETIC_KINDS = ['white', 'pink', 'brown', 'dc', 'hum', 'clipped', 'quiet', 'whine'] as const;
 export type SyntheticKind = (typeof SYNTHETIC_KINDS)[number];
+/** What training draws unless asked otherwise (`whine`, a tone with harmonics, is on trial: see the model card). */
+export const DEFAULT_SYNTHETIC_KINDS: readonly SyntheticKind[] = ['white', 'pink', 'brown', 'dc', 'hum', 'clipped', 'quiet'];
+
+/** `--synthetic-kinds a,b,…` → kinds; unknown names are refused, naming them. */
+export function parseSyntheticKinds(list: string): SyntheticKind[] {
+  const kinds = list.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  const bad = kinds.filter((k) => !(SYNTHETIC_KINDS as readonly string[]).includes(k));
+  if (bad.length > 0 || kinds.length === 0) throw new Error(`synthetic background kinds must be some of ${SYNTHETIC_KINDS.join(', ')}, not ${JSON.stringify(list)}`);
+  return [...new Set(kinds)] as SyntheticKind[];
+}
 
 /** One fault signal of `kind`, `n` samples at `sr`, peak level set by `levelDb` (dBFS). */
 export function faultSignal(kind: SyntheticKind, n: number, sr: number, levelDb: number, r: () => number): Float32Array {
@@ -47,6 +57,17 @@ export function faultSignal(kind: SyntheticKind, n: number, sr: number, levelDb:
     }
     case 'clipped': { const g = uniform(r, 2, 10); for (let i = 0; i < n; i++) x[i] = a * Math.max(-1, Math.min(1, (g * gaussian(r)) / 3)); break; }
     case 'quiet': for (let i = 0; i < n; i++) x[i] = 1e-5 * a * gaussian(r); break;
+    case 'whine': {
+      // A switching supply or a digital clock leaking into the line: a pulse wave (duty 5–50 %,
+      // 50 % = square) or a sawtooth at one fixed 100 Hz–4 kHz pitch, harmonics to the top of the band.
+      const f0 = Math.exp(uniform(r, Math.log(100), Math.log(4000))), saw = r() < 0.3, duty = uniform(r, 0.05, 0.5), ph = r();
+      for (let i = 0; i < n; i++) {
+        const t = (ph + (f0 * i) / sr) % 1;
+        // zero-mean (the line is AC-coupled), peak at the level
+        x[i] = a * ((saw ? 2 * t - 1 : ((t < duty ? 1 : 0) - duty) / (1 - duty)) + 1e-3 * gaussian(r));
+      }
+      break;
+    }
   }
   return x;
 }
@@ -56,8 +77,8 @@ export function faultSignal(kind: SyntheticKind, n: number, sr: number, levelDb:
  * kinds in turn, levels −80 to −3 dBFS, mostly 2 s windows (else 0.3–5 s events), and about a
  * third band-limited to a slower recorder's rate.
  */
-export function syntheticBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2): Example[] {
-  return synthesise(cfg, count, seededRandom(seed ^ 0x5b6d), windowS, SYNTHETIC_KINDS, faultSignal, -80);
+export function syntheticBackground(cfg: FeatureConfig, count: number, seed: number, windowS = 2, kinds: readonly SyntheticKind[] = DEFAULT_SYNTHETIC_KINDS): Example[] {
+  return synthesise(cfg, count, seededRandom(seed ^ 0x5b6d), windowS, kinds, faultSignal, -80);
 }
 
 /** As syntheticBackground, for the sea's own non-call sounds (sea-noise.ts), levels −60 to −3 dBFS. */

@@ -10,7 +10,7 @@ import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
 import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
 import { calibrationError, fitTemperature } from './calibration.ts';
-import { seaNoiseBackground, syntheticBackground } from './synthetic-background.ts';
+import { DEFAULT_SYNTHETIC_KINDS, seaNoiseBackground, syntheticBackground, type SyntheticKind } from './synthetic-background.ts';
 import { SEA_NOISE_KINDS, withSeaNoise, type SeaNoiseKind } from './sea-noise.ts';
 import { readMono } from './audio.ts';
 import { normaliseBatch } from './batch.ts';
@@ -55,6 +55,8 @@ export interface TrainOptions {
   readonly mixup?: number;
   /** Background examples of synthetic input faults (noise, DC, hum, clipping, near-silence) added to training when it has a background class; default 240, 0 = none (synthetic-background.ts). */
   readonly syntheticBackground?: number;
+  /** Which fault signals those are (default DEFAULT_SYNTHETIC_KINDS). */
+  readonly syntheticKinds?: readonly SyntheticKind[];
   /** Background examples of synthetic sea noise (ships, rain, snapping shrimp, echo sounders; sea-noise.ts) added like syntheticBackground; default 0. */
   readonly seaNoise?: number;
   /** Which sea noises those background examples are (default: the kinds of the mix under calls, dataset.seaNoiseKinds). */
@@ -320,8 +322,9 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const hasBackground = trainEx.some((e) => e.label === BACKGROUND);
   const nSynthetic = hasBackground ? (o.syntheticBackground ?? DEFAULT_SYNTHETIC_BACKGROUND) : 0;
   if (nSynthetic > 0) {
-    trainEx.push(...syntheticBackground(cfg, nSynthetic, o.seed, dsOpts.windowS));
-    log(`synthetic background: ${nSynthetic} fault-signal examples (noise, DC, hum, clipping, near-silence)`);
+    const kinds = o.syntheticKinds ?? DEFAULT_SYNTHETIC_KINDS;
+    trainEx.push(...syntheticBackground(cfg, nSynthetic, o.seed, dsOpts.windowS, kinds));
+    log(`synthetic background: ${nSynthetic} fault-signal examples (${kinds.join(', ')})`);
   }
   const nSea = hasBackground ? (o.seaNoise ?? 0) : 0;
   if (nSea > 0) {

@@ -1,7 +1,8 @@
 // Synthetic fault-signal background: reproducible, labelled background, every kind present, and
 // the signals are what their names say.
 import { describe, expect, it } from 'vitest';
-import { faultSignal, seaNoiseBackground, SYNTHETIC_KINDS, syntheticBackground } from '../../models/synthetic-background.ts';
+import { DEFAULT_SYNTHETIC_KINDS, faultSignal, parseSyntheticKinds, seaNoiseBackground, syntheticBackground } from '../../models/synthetic-background.ts';
+import { bandPower } from '../helpers/signals.ts';
 import { SEA_NOISE_KINDS } from '../../models/sea-noise.ts';
 import { featureConfigAt } from '../../models/feature-config.ts';
 import { seededRandom } from '../../models/random.ts';
@@ -31,13 +32,47 @@ describe('faultSignal', () => {
   });
 });
 
+describe('whine', () => {
+  it('holds one pitch with its harmonics at the level asked, and changes pitch between draws', () => {
+    const sr = 32000, n = 32000, r = seededRandom(4);
+    const peak = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    const pitches = Array.from({ length: 6 }, () => {
+      const x = faultSignal('whine', n, sr, -12, r);
+      expect(peak(x)).toBeLessThan(10 ** (-12 / 20) * 1.01);
+      expect(peak(x)).toBeGreaterThan(10 ** (-12 / 20) * 0.99);
+      // periodic: the best autocorrelation lag between 8 and 320 samples (4 kHz–100 Hz) is near 1
+      let best = 0, lag = 0;
+      for (let L = 8; L <= 320; L++) {
+        let c = 0, e = 0;
+        for (let i = 0; i + L < n; i++) { c += x[i] * x[i + L]; e += x[i] * x[i]; }
+        if (c / e > best) { best = c / e; lag = L; }
+      }
+      expect(best).toBeGreaterThan(0.9);
+      // not a pure tone: harmonics above the second hold a good share of the fundamental's power
+      // (a square wave's hold 0.23 of it, a sawtooth's 0.39; bandPower is per bin, so × width)
+      const f0 = sr / lag;
+      expect(bandPower(x, sr, 2.5 * f0, sr / 2) * (sr / 2 - 2.5 * f0)).toBeGreaterThan(0.1 * bandPower(x, sr, 0.5 * f0, 1.5 * f0) * f0);
+      return Math.round(f0);
+    });
+    expect(new Set(pitches).size).toBeGreaterThan(3);
+  });
+
+  it('is drawn only when asked for; kinds are parsed and unknown ones named', async () => {
+    await initDsp();
+    expect(syntheticBackground(cfg, 8, 3).some((e) => e.source.endsWith(':whine'))).toBe(false);
+    expect(new Set(syntheticBackground(cfg, 4, 3, 2, ['whine', 'hum']).map((e) => e.source.split(':')[1]))).toEqual(new Set(['whine', 'hum']));
+    expect(parseSyntheticKinds('white, whine,white')).toEqual(['white', 'whine']);
+    expect(() => parseSyntheticKinds('white,buzz')).toThrow('synthetic background kinds must be some of white, pink, brown, dc, hum, clipped, quiet, whine, not "white,buzz"');
+  });
+});
+
 describe('syntheticBackground', () => {
   it('gives `count` background feature matrices of every kind, the same for the same seed', async () => {
     await initDsp();
     const a = syntheticBackground(cfg, 14, 3), b = syntheticBackground(cfg, 14, 3), c = syntheticBackground(cfg, 14, 4);
     expect(a).toHaveLength(14);
     expect(new Set(a.map((e) => e.label))).toEqual(new Set(['background']));
-    expect(new Set(a.map((e) => e.source.split(':')[1]))).toEqual(new Set(SYNTHETIC_KINDS));
+    expect(new Set(a.map((e) => e.source.split(':')[1]))).toEqual(new Set(DEFAULT_SYNTHETIC_KINDS));
     a.forEach((e) => { expect(e.x).toHaveLength(cfg.frames * cfg.nMfcc); expect(e.x.every(Number.isFinite)).toBe(true); });
     expect(a.map((e) => Array.from(e.x))).toEqual(b.map((e) => Array.from(e.x)));
     expect(Array.from(a[0].x)).not.toEqual(Array.from(c[0].x));

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { ARCH_NAMES, isArchName } from '../../../models/arch-names.ts';
 import { DEFAULT_ANALYSIS_RATE, featureConfigAt } from '../../../models/feature-config.ts';
 import { parseSeaNoiseKinds, SEA_NOISE_KINDS } from '../../../models/sea-noise.ts';
+import { DEFAULT_SYNTHETIC_KINDS, parseSyntheticKinds, SYNTHETIC_KINDS } from '../../../models/synthetic-background.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -75,6 +76,7 @@ export function register(program: Command): void {
     .option('--distill-alpha <a>', 'with --teacher: weight of the hard label (0–1; default 0.5)')
     .option('--distill-temperature <t>', 'with --teacher: soften the teachers\' probabilities as softmax(z/t) (default 1)')
     .option('--synthetic-background <n>', 'background examples of synthetic input faults (broadband noise, DC, mains hum, clipping, near-silence) added to training when it has a background class (--background or --annotations); 0 = none', '240')
+    .option('--synthetic-kinds <list>', `which faults --synthetic-background draws, comma-separated, of ${SYNTHETIC_KINDS.join(', ')} (whine: a pulse or sawtooth wave at one pitch)`, DEFAULT_SYNTHETIC_KINDS.join(','))
     .option('--sea-noise <n>', 'background examples of synthetic sea noise (ship propellers, rain; see --sea-noise-kinds) added like --synthetic-background; 0 = none (default 80 for tcn-cmn-stats, else 0)')
     .option('--sea-noise-mix <p>', 'share of the noise that training calls are embedded in or mixed with drawn from the same synthetic sea noise (0–1; default 0.25 for tcn-cmn-stats, else 0)')
     .option('--sea-noise-kinds <list>', `which sea noises --sea-noise and --sea-noise-mix draw from, comma-separated, of ${SEA_NOISE_KINDS.join(', ')} (shrimp and sounder cost the species accuracy; see the model card)`, 'ship,rain')
@@ -89,7 +91,7 @@ export function register(program: Command): void {
     .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.6')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; syntheticKinds: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       // The shipped recipe is the default for tcn-cmn-stats; the other architectures have no statistics head to apply it to.
       const stats = opts.arch === 'tcn-cmn-stats';
@@ -121,6 +123,7 @@ export function register(program: Command): void {
         crossSplits: positiveInt('cross-splits', opts.crossSplits),
         temperatureScaling: opts.temperature,
         syntheticBackground: nonNegativeInt('synthetic-background', opts.syntheticBackground),
+        syntheticKinds: parseSyntheticKinds(opts.syntheticKinds),
         seaNoise: nonNegativeInt('sea-noise', opts.seaNoise ?? (stats ? '80' : '0')),
         seaNoiseKinds: parseSeaNoiseKinds(opts.seaNoiseKinds),
         initSeed: opts.initSeed === undefined ? undefined : positiveInt('init-seed', opts.initSeed),

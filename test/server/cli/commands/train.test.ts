@@ -53,6 +53,12 @@ describe('hydromon train options', () => {
     await expect(run(['--sea-noise-kinds', 'ship,whales'])).rejects.toThrow('sea noise kinds must be some of ship, rain, shrimp, sounder, not "ship,whales"');
   });
 
+  it('fault signals: the seven kinds by default, whine only when asked', async () => {
+    expect((await run([])).syntheticKinds).toEqual(['white', 'pink', 'brown', 'dc', 'hum', 'clipped', 'quiet']);
+    expect((await run(['--synthetic-kinds', 'hum,whine'])).syntheticKinds).toEqual(['hum', 'whine']);
+    await expect(run(['--synthetic-kinds', 'hum,buzz'])).rejects.toThrow('not "hum,buzz"');
+  });
+
   it('the noise under calls can be other kinds than the background examples', async () => {
     const same = await run(['--sea-noise-kinds', 'ship,shrimp']);
     expect(same.seaNoiseKinds).toEqual(['ship', 'shrimp']);
