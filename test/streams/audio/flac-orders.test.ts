@@ -2,7 +2,7 @@
 // orders 1..32 (1..12 have unrolled loops, 13..32 the generic one), FIXED orders 0..4 and Rice
 // partition orders 0..8, at 16 and 24 bits, mono and with a side channel. Each must decode to
 // exactly the samples of the WAV it was made from.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { parseFlac } from '../../../streams/audio/flac.ts';
 import { parseWav } from '../../../streams/audio/wav.ts';
 import { chirp, concat, gain, mix, noise, tone, writeWav } from '../../helpers/signals.ts';
+import { expectSameChannels } from './same-channels.ts';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'flac-orders-')); });
@@ -31,15 +32,7 @@ function encode(name: string, channels: Float32Array[], format: 'pcm16' | 'pcm24
 }
 
 function expectExact(flac: string, wav: string): void {
-  const got = parseFlac(readFileSync(flac), flac).channels;
-  const want = parseWav(readFileSync(wav), wav).channels;
-  expect(got.length).toBe(want.length);
-  for (let c = 0; c < want.length; c++) {
-    expect(got[c].length).toBe(want[c].length);
-    let bad = -1;
-    for (let i = 0; i < want[c].length; i++) if (got[c][i] !== want[c][i]) { bad = i; break; }
-    expect(bad, `channel ${c} first differs at sample ${bad}`).toBe(-1);
-  }
+  expectSameChannels(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
 }
 
 const lpcOrders = Array.from({ length: 32 }, (_, k) => k + 1);

@@ -8,6 +8,7 @@ import { parseWav } from '../../../streams/audio/wav.ts';
 import { AudioFormatError } from '../../../streams/audio/errors.ts';
 import type { WavSampleFormat } from '../../../streams/audio/wav-write.ts';
 import { tone, chirp, noise, mix, concat, silence, gain, writeWav } from '../../helpers/signals.ts';
+import { expectSameChannels } from './same-channels.ts';
 
 // ffmpeg's FLAC encoder cannot write 8-bit; sox can. Skip visibly where sox is not installed.
 const hasSox = (() => { try { execFileSync('sox', ['--version']); return true; } catch { return false; } })();
@@ -33,15 +34,6 @@ function makeFlac(channels: Float32Array[], format: WavSampleFormat, ffArgs: str
   return { wav, flac };
 }
 
-function expectSame(x: Float32Array[], y: Float32Array[]): void {
-  expect(x.length).toBe(y.length);
-  for (let c = 0; c < x.length; c++) {
-    expect(x[c].length).toBe(y[c].length);
-    let bad = -1;
-    for (let i = 0; i < x[c].length; i++) if (x[c][i] !== y[c][i]) { bad = i; break; }
-    expect(bad, `channel ${c} first differs at sample ${bad}`).toBe(-1);
-  }
-}
 
 /**
  * Encode one WAV into several FLAC variants with a single ffmpeg process (one output per variant):
@@ -80,14 +72,14 @@ describe('FLAC decoder: exact against the source samples', () => {
         const got = parseFlac(readFileSync(mono.flacs[k]), mono.flacs[k]);
         expect(got.sampleRate).toBe(sr);
         expect(got.bitsPerSample).toBe(format === 'pcm16' ? 16 : 24);
-        expectSame(got.channels, parseWav(readFileSync(mono.wav), mono.wav).channels);
+        expectSameChannels(got.channels, parseWav(readFileSync(mono.wav), mono.wav).channels);
       });
     });
     modes.forEach(([mode], k) => {
       it(`${format} stereo, ${mode}`, () => {
         const got = parseFlac(readFileSync(stereo.flacs[k]), stereo.flacs[k]);
         expect(got.channels.length).toBe(2);
-        expectSame(got.channels, parseWav(readFileSync(stereo.wav), stereo.wav).channels);
+        expectSameChannels(got.channels, parseWav(readFileSync(stereo.wav), stereo.wav).channels);
       });
     });
   }
@@ -95,7 +87,7 @@ describe('FLAC decoder: exact against the source samples', () => {
   it('wasted bits: 8-bit content stored as 16-bit', () => {
     const coarse = a.map((x) => Math.round(x * 127) / 128);
     const { wav, flac } = makeFlac([coarse], 'pcm16', []);
-    expectSame(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
+    expectSameChannels(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
   });
 
   it.skipIf(!hasSox)('8-bit FLAC (made by sox) equals its 8-bit WAV', () => {
@@ -104,20 +96,20 @@ describe('FLAC decoder: exact against the source samples', () => {
     execFileSync('sox', [wav, flac]);
     const got = parseFlac(readFileSync(flac), flac);
     expect(got.format).toBe('flac/8');
-    expectSame(got.channels, parseWav(readFileSync(wav), wav).channels);
+    expectSameChannels(got.channels, parseWav(readFileSync(wav), wav).channels);
   });
 
   it('6 channels and a picture block before the audio', () => {
     const chans = [a, b, gain(a, -1), silence(1, sr), tone(1000, 1, sr), noise(1, sr, 0.1, 3)];
     const { wav, flac } = makeFlac(chans, 'pcm16', ['-metadata', 'title=x'.repeat(500)]);
-    expectSame(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
+    expectSameChannels(parseFlac(readFileSync(flac), flac).channels, parseWav(readFileSync(wav), wav).channels);
   });
 
   it('an ID3v2 tag in front of fLaC is skipped', () => {
     const { wav, flac } = makeFlac([a], 'pcm16', []);
     const id3 = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5]);
     const bytes = new Uint8Array([...id3, ...readFileSync(flac)]);
-    expectSame(parseFlac(bytes, flac).channels, parseWav(readFileSync(wav), wav).channels);
+    expectSameChannels(parseFlac(bytes, flac).channels, parseWav(readFileSync(wav), wav).channels);
   });
 });
 
@@ -139,7 +131,7 @@ describe('FLAC streaming reader', () => {
       }
       await s.close();
       expect(p).toBe(whole.frames);
-      expectSame(cat, whole.channels);
+      expectSameChannels(cat, whole.channels);
     }
   });
 
