@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { encodeWav, type WavSampleFormat } from '../../streams/audio/wav-write.ts';
 import { createRealFft } from '../../streams/dsp/fft.ts';
+import { seededRandom } from '../../models/random.ts';
 
 export type { WavSampleFormat };
 
@@ -46,17 +47,8 @@ export function silence(durS: number, sr: number): Float32Array {
   return new Float32Array(nSamples(durS, sr));
 }
 
-/** mulberry32: small, fast, seeded uniform PRNG in [0, 1). Same seed → same sequence everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, seeded uniform PRNG in [0, 1), the one training uses. Same seed → same sequence everywhere. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 /** Gaussian white noise with standard deviation `amp` (Box–Muller over `rng(seed)`). */
 export function noise(durS: number, sr: number, amp = 0.1, seed = 1): Float32Array {
