@@ -12,6 +12,7 @@
 // decode → windows → MFCC → classify → detections into the embedded store — in BENCH_REPLAY_REPS
 // (default 3) passes after a warm-up; the stages are timed on the shorter stretch.
 import { count, lastValueFrom, toArray, from, map, mergeMap, tap } from 'rxjs';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import { mix, noise, placeAt, chirp, writeWav } from '../test/helpers/signals.ts
 import { archiveSource } from '../streams/sources/archive.ts';
 import { stationPipeline } from '../streams/station.ts';
 import { openStore } from '../server/store/open.ts';
+import { ffmpegBinary } from '../streams/audio/ffmpeg-process.ts';
 
 export const units: Record<string, string> = {
   decode_x: '× real time',
@@ -45,6 +47,8 @@ export const units: Record<string, string> = {
   replay_detections: 'detections stored per replay pass',
   replay_x_lo: '× real time, slowest pass of the run',
   replay_x_hi: '× real time, fastest pass of the run',
+  replay_flac_x: '× real time, the same hour replayed from FLAC (in-process decoder; needs ffmpeg to encode it)',
+  replay_flac_detections: 'detections stored per FLAC replay pass (lossless: the same as replay_detections)',
   windows: 'windows per run',
   us_per_frame: 'µs per 48 kHz hop-512 frame',
 };
@@ -65,7 +69,19 @@ export function signal(seconds = SECONDS): Float32Array {
   return base;
 }
 
-let cached: { sig: Float32Array; chunks: PcmChunk[]; wav: string; hourWav: string; dir: string } | null = null;
+let cached: { sig: Float32Array; chunks: PcmChunk[]; wav: string; hourWav: string; hourFlac: string | null; dir: string } | null = null;
+
+/** The hour as FLAC (ffmpeg's default compression), or null where ffmpeg is missing. */
+function encodeFlac(wav: string): string | null {
+  const flac = wav.replace(/\.wav$/, '.flac');
+  try {
+    execFileSync(ffmpegBinary(), ['-v', 'error', '-y', '-i', wav, '-c:a', 'flac', flac]);
+    return flac;
+  } catch (err) {
+    process.stderr.write(`bench pipeline: FLAC replay not measured (${(err as Error).message.split('\n')[0]})\n`);
+    return null;
+  }
+}
 
 const REPS = Math.max(1, Number(process.env.BENCH_PIPELINE_REPS) || 7);
 const REPLAY_S = Number(process.env.BENCH_REPLAY_S) || 3600;
@@ -112,10 +128,10 @@ export async function run(): Promise<Record<string, number>> {
     writeWav(wav, sig, SR, 'pcm16');
     const hourWav = REPLAY_S === SECONDS ? wav : join(dir, 'hour.wav');
     if (hourWav !== wav) writeWav(hourWav, signal(REPLAY_S), SR, 'pcm16');
-    cached = { sig, chunks: chunksOf(sig, SR, { t0: 0, chunkS: 10 }), wav, hourWav, dir };
+    cached = { sig, chunks: chunksOf(sig, SR, { t0: 0, chunkS: 10 }), wav, hourWav, hourFlac: encodeFlac(hourWav), dir };
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
-  const { chunks, wav, hourWav, dir } = cached;
+  const { chunks, wav, hourWav, hourFlac, dir } = cached;
   // Decoding as replay does it: the archive source at speed max (block-wise reads, chunks, every
   // block decoded into the same recycled buffers — replay feeds stationPipeline, which copies what
   // it keeps). Counted, not collected: the pipeline lets go of each chunk once analysed, and
@@ -143,6 +159,8 @@ export async function run(): Promise<Record<string, number>> {
   );
   let classify: Timing | null = null;
   let replay: Timing | null = null;
+  let replayFlac: Timing | null = null;
+  let wavDetections = 0, flacDetections = 0;
   let nDet = 0;
   try {
     const model = await loadWindowClassifier(modelDir);
@@ -154,14 +172,14 @@ export async function run(): Promise<Record<string, number>> {
     // into the embedded store, handed over as they come (the store batches and fsyncs them) and
     // flushed by close() at the end of the pass. Counted, not collected (see decoding above).
     let pass = 0;
-    replay = await timeIt(async () => {
+    const replayPass = (path: string) => async () => {
       nDet = 0;
       const store = openStore({ dataDir: join(dir, `store-${pass++}`) });
       const writes: Promise<void>[] = [];
       await lastValueFrom(
         stationPipeline({
           station: 'bench',
-          source: (ctx) => archiveSource({ station: ctx.station, path: hourWav, speed: 'max', report: ctx.report, recycle: true }),
+          source: (ctx) => archiveSource({ station: ctx.station, path, speed: 'max', report: ctx.report, recycle: true }),
           featureConfig: cfg,
           sliding: { durationS: 2, hopS: 1 },
           model,
@@ -178,7 +196,15 @@ export async function run(): Promise<Record<string, number>> {
       );
       await Promise.all(writes);
       await store.close();
-    }, REPLAY_REPS);
+    };
+    replay = await timeIt(replayPass(hourWav), REPLAY_REPS);
+    wavDetections = nDet;
+    // The same hour from FLAC: the in-process decoder on the replay's thread (lossless, so the
+    // same detections: replay_flac_detections says whether it was).
+    if (hourFlac) {
+      replayFlac = await timeIt(replayPass(hourFlac), REPLAY_REPS);
+      flacDetections = nDet;
+    }
     model.dispose?.();
   } catch (err) {
     process.stderr.write(`bench pipeline: no model (${(err as Error).message.slice(0, 120)}); classify not measured\n`);
@@ -204,7 +230,9 @@ export async function run(): Promise<Record<string, number>> {
     replay_x: replay ? REPLAY_S / replay.s : nan,
     replay_x_lo: replay ? REPLAY_S / replay.max : nan,
     replay_x_hi: replay ? REPLAY_S / replay.min : nan,
-    replay_detections: replay ? nDet : nan,
+    replay_detections: replay ? wavDetections : nan,
+    replay_flac_x: replayFlac ? REPLAY_S / replayFlac.s : nan,
+    replay_flac_detections: replayFlac ? flacDetections : nan,
     us_per_frame: (total * 1e6) / ((SECONDS * SR) / 512),
     windows: nWin / (REPS + 1),
   };
