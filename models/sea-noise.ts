@@ -89,7 +89,19 @@ function rain(n: number, sr: number, r: () => number): Float32Array {
 function shrimp(n: number, sr: number, r: () => number): Float32Array {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = 0.003 * gaussian(r);
-  const rate = Math.exp(uniform(r, Math.log(50), Math.log(3000)));
+  return snaps(x, sr, Math.exp(uniform(r, Math.log(50), Math.log(3000))), r);
+}
+
+/** Snapping shrimp at a given rate (snaps per second), peak at `levelDb` dBFS: which rates read as calls. */
+export function shrimpAtRate(n: number, sr: number, rate: number, levelDb: number, r: () => number): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = 0.003 * gaussian(r);
+  return peakTo(snaps(x, sr, rate, r), 10 ** (levelDb / 20));
+}
+
+/** Adds Poisson snaps at `rate` per second to x; returns them high-passed (a new array). */
+function snaps(x: Float32Array, sr: number, rate: number, r: () => number): Float32Array {
+  const n = x.length;
   const len = Math.max(4, Math.round(0.0005 * sr));
   for (let t = -Math.log(1 - r()) / rate; t * sr < n; t += -Math.log(1 - r()) / rate) {
     const at = Math.floor(t * sr), a = 10 ** (uniform(r, -30, 0) / 20);

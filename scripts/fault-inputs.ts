@@ -1,12 +1,27 @@
 // What a model says about inputs that are not sea sounds: two seconds of each input-chain fault
 // (silence, hiss, DC, hum, a clipping input, a square wave, a tone, a click train) at 48 kHz, top
 // label and probability. The model card's table "Inputs that are not sea sounds" comes from this.
+// Then full-scale square waves at five pitches, and detections on 25 held-out draws of the
+// synthetic-background 'whine' fault (pulse and sawtooth waves at one pitch).
 //   node --import tsx scripts/fault-inputs.ts [<model dir> …]   (default: the shipped model)
 import { resolve } from 'node:path';
 import { loadClassifier } from '../models/classifier.ts';
 import { featuresOf } from '../models/features.ts';
-import { gaussian, seededRandom } from '../models/random.ts';
+import { gaussian, seededRandom, uniform } from '../models/random.ts';
+import { faultSignal } from '../models/synthetic-background.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
+
+/** Full-scale (±0.9) square waves at 100 Hz to 2 kHz, `seconds` long at `sr`. */
+export function squareWaves(sr = 48000, seconds = 2): Record<string, Float32Array> {
+  const n = Math.round(seconds * sr);
+  return Object.fromEntries([100, 250, 500, 1000, 2000].map((f) => [`${f} Hz`, Float32Array.from({ length: n }, (_, i) => (Math.sin((2 * Math.PI * f * i) / sr) > 0 ? 0.9 : -0.9))]));
+}
+
+/** `per` draws of the 'whine' fault from a seed no training uses, peaks −50 to −3 dBFS. */
+export function whineProbes(sr = 48000, per = 25, seconds = 2): Float32Array[] {
+  const r = seededRandom(424242);
+  return Array.from({ length: per }, () => faultSignal('whine', Math.round(seconds * sr), sr, uniform(r, -50, -3), r));
+}
 
 /** The fault signals, `seconds` long at `sr`; deterministic. */
 export function faultInputs(sr = 48000, seconds = 2): Record<string, Float32Array> {
@@ -39,6 +54,10 @@ async function main(): Promise<void> {
       const p = preds[i].probs!, k = p.indexOf(Math.max(...p));
       process.stdout.write(`  ${name.padEnd(24)} ${clf.labels[k].padEnd(26)} ${p[k].toFixed(2)}\n`);
     });
+    const squares = squareWaves(sr), sq = clf.predictBatch(Object.values(squares).map((x) => featuresOf(x, sr, clf.featureConfig)));
+    process.stdout.write(`  square waves: ${Object.keys(squares).map((f, i) => `${f} ${sq[i].species}`).join(', ')}\n`);
+    const whine = clf.predictBatch(whineProbes(sr).map((x) => featuresOf(x, sr, clf.featureConfig)));
+    process.stdout.write(`  whine probes: ${whine.filter((p) => p.species !== 'background' && p.species !== 'unknown').length} of ${whine.length} make a detection\n`);
     clf.dispose();
   }
 }

@@ -3,7 +3,8 @@
 //  1. detections on 2 s of each kind at 48 kHz (parameters and levels drawn from seeds no training
 //     run uses), per kind;
 //  2. a split model's unseen-tape validation clips mixed with the same kinds of noise at a given
-//     SNR, top-label accuracy against the clean clips (a refit saw those clips: skipped).
+//     SNR, top-label accuracy against the clean clips (a refit saw those clips: skipped);
+//  3. snapping shrimp at fixed snap rates (10 to 3,000 per second): which rates read as calls.
 //   node --import tsx scripts/sea-noise-check.ts [--per 25] [--snr 10] [--json] <model dir> …
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,7 +16,7 @@ import { argmaxOf } from '../models/clip-aggregate.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
 import { seededRandom, uniform } from '../models/random.ts';
-import { SEA_NOISE_KINDS, seaNoiseSignal, type SeaNoiseKind } from '../models/sea-noise.ts';
+import { SEA_NOISE_KINDS, seaNoiseSignal, shrimpAtRate, type SeaNoiseKind } from '../models/sea-noise.ts';
 import { groupSplit } from '../models/split.ts';
 import { BACKGROUND } from '../models/dataset.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
@@ -45,6 +46,19 @@ export function probeDetections(clf: SyncClassifier, probes: Record<SeaNoiseKind
       top[p.species] = (top[p.species] ?? 0) + 1;
     }
     return { kind, n: preds.length, detections, top };
+  });
+}
+
+/** Snap rates (per second) of the shrimp-by-rate check: sparse snapping to a dense bed. */
+export const SNAP_RATES = [10, 30, 100, 300, 1000, 3000] as const;
+
+/** Detections on `per` 2 s shrimp probes at each snap rate (peaks −40 to −6 dBFS); deterministic. */
+export function shrimpByRate(clf: SyncClassifier, sr: number, per: number): { readonly rate: number; readonly n: number; readonly detections: number }[] {
+  return SNAP_RATES.map((rate) => {
+    const r = seededRandom(PROBE_SEED + 200 + rate);
+    const xs = Array.from({ length: per }, () => featuresOf(shrimpAtRate(2 * sr, sr, rate, uniform(r, -40, -6), r), sr, clf.featureConfig));
+    const detections = clf.predictBatch(xs).filter((p) => p.species !== BACKGROUND && p.species !== 'unknown').length;
+    return { rate, n: per, detections };
   });
 }
 
@@ -92,11 +106,12 @@ async function main(): Promise<void> {
       const probe = probeDetections(clf, probes, sr);
       const refit = / --refit-all\b/.test(card.command);
       const calls = refit ? null : await callsInSeaNoise(clf, card.manifests, card.seed, snr);
-      out.push({ dir, threshold: clf.threshold, probe, snrDb: snr, calls });
+      const byRate = shrimpByRate(clf, sr, 12);
+      out.push({ dir, threshold: clf.threshold, probe, snrDb: snr, calls, shrimpByRate: byRate });
       if (!values.json) {
         const p = probe.map((x) => `${x.kind} ${x.detections}/${x.n}`).join(', ');
         const c = calls ? `; clips (n ${calls.n}) clean ${(100 * calls.clean).toFixed(1)} %, at ${snr} dB SNR ${SEA_NOISE_KINDS.map((k) => `${k} ${(100 * calls.mixed[k]).toFixed(1)} %`).join(', ')}` : '; refit: no unseen clips';
-        process.stdout.write(`${dir}: detections on sea noise ${p}${c}\n`);
+        process.stdout.write(`${dir}: detections on sea noise ${p}${c}\n  shrimp by snap rate: ${byRate.map((x) => `${x.rate}/s ${x.detections}/${x.n}`).join(', ')}\n`);
       }
     } finally {
       clf.dispose();

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import { bandPower as bandPowerAt } from '../helpers/signals.ts';
 import { seededRandom } from '../../models/random.ts';
-import { parseSeaNoiseKinds, SEA_NOISE_KINDS, seaNoiseSignal, withSeaNoise } from '../../models/sea-noise.ts';
+import { parseSeaNoiseKinds, SEA_NOISE_KINDS, seaNoiseSignal, shrimpAtRate, withSeaNoise } from '../../models/sea-noise.ts';
 
 const sr = 32000, n = 2 * sr;
 const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
@@ -97,6 +97,26 @@ describe('parseSeaNoiseKinds', () => {
     for (let s = 1; s <= 4; s++) {
       const x = sea(n / 2, seededRandom(s))!;
       expect(bandPower(x, 8000, 15000) / bandPower(x, 20, 500), `draw ${s}`).toBeGreaterThan(30);
+    }
+  });
+});
+
+describe('shrimpAtRate', () => {
+  // 1 ms blocks far above the quiet ones: about one per snap while snaps are sparse (random
+  // strengths over 30 dB put a few under the bar).
+  const loudBlocks = (x: Float32Array): number => {
+    const B = Math.round(sr / 1000), e: number[] = [];
+    for (let i = 0; i + B <= x.length; i += B) { let v = 0; for (let j = 0; j < B; j++) v += x[i + j] ** 2; e.push(v); }
+    const p10 = [...e].sort((a, b) => a - b)[Math.floor(e.length * 0.1)];
+    return e.filter((v) => v > 30 * p10).length;
+  };
+  it('snaps at the rate asked for, peak at the level', () => {
+    for (const rate of [10, 100]) {
+      const x = shrimpAtRate(n, sr, rate, -10, seededRandom(rate));
+      expect(peak(x)).toBeCloseTo(10 ** (-10 / 20), 5);
+      const expected = rate * (n / sr);
+      expect(loudBlocks(x)).toBeGreaterThan(0.5 * expected);
+      expect(loudBlocks(x)).toBeLessThan(1.2 * expected);
     }
   });
 });
