@@ -3,7 +3,7 @@
 // example is reproducible from (seed, source file) and cached on disk under data/cache/features,
 // so re-training does not recompute MFCCs.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { featureLength } from '../streams/dsp/adaptive.ts';
 import type { FeatureConfig } from '../streams/types.ts';
@@ -68,21 +68,36 @@ async function cached(path: string, role: string, o: DatasetOptions, extra: unkn
   const key = cacheKey(path, role, o, extra);
   const bin = join(dir, `${key}.bin`), meta = join(dir, `${key}.json`);
   const dim = featureLength(o.cfg);
-  if (existsSync(bin) && existsSync(meta)) {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as CacheEntry;
-    const buf = readFileSync(bin);
-    if (m.dim === dim && buf.length === m.n * dim * 4) {
-      const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
-      return m.labels.map((label, i) => ({ x: all.slice(i * dim, (i + 1) * dim), label, source: path }));
-    }
-  }
+  const hit = readCacheEntry(bin, meta, dim);
+  if (hit) return hit.labels.map((label, i) => ({ x: hit.all.slice(i * dim, (i + 1) * dim), label, source: path }));
   const { xs, labels } = await make();
   mkdirSync(dir, { recursive: true });
   const all = new Float32Array(xs.length * dim);
   xs.forEach((x, i) => all.set(x, i * dim));
-  writeFileSync(bin, Buffer.from(all.buffer));
-  writeFileSync(meta, JSON.stringify({ labels, n: xs.length, dim } satisfies CacheEntry));
+  // Two trainings (paired-runs --jobs 2) can build the same entry at once: each writes its own
+  // temporary file and renames it into place, so a reader sees a whole file or none.
+  writeAtomic(bin, Buffer.from(all.buffer));
+  writeAtomic(meta, JSON.stringify({ labels, n: xs.length, dim } satisfies CacheEntry));
   return xs.map((x, i) => ({ x, label: labels[i], source: path }));
+}
+
+/** A whole cache entry, or null: missing, or unreadable (as a cache written by an older build could be) is a miss. */
+function readCacheEntry(bin: string, meta: string, dim: number): { labels: string[]; all: Float32Array } | null {
+  if (!existsSync(bin) || !existsSync(meta)) return null;
+  try {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as CacheEntry;
+    const buf = readFileSync(bin);
+    if (m.dim !== dim || !Array.isArray(m.labels) || m.labels.length !== m.n || buf.length !== m.n * dim * 4) return null;
+    return { labels: m.labels, all: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length)) };
+  } catch {
+    return null;
+  }
+}
+
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }
 
 /** Real ocean noise cut from background recordings (native rate, resampled per draw). */
