@@ -94,8 +94,10 @@ function readCacheEntry(bin: string, meta: string, dim: number): { labels: strin
   }
 }
 
+let tmpCount = 0;
 function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  // pid + counter, not Math.random: training seeds Math.random, and a cache write must not move it.
+  const tmp = `${path}.${process.pid}.${tmpCount++}.tmp`;
   writeFileSync(tmp, data);
   renameSync(tmp, path);
 }
