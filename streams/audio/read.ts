@@ -2,11 +2,13 @@
 // never by extension, so a misnamed file still plays and a non-audio file fails clearly. WAV and
 // FLAC decode in-process (fast, exact, with the project's own fault reports); anything else goes to
 // ffmpeg (ffmpeg-file.ts), which is a required system program anyway.
-import { open, readFile } from 'node:fs/promises';
+// A big FLAC file may be decoded in a worker thread instead (opts.workerMinBytes, flac-worker-stream.ts).
+import { open, readFile, stat } from 'node:fs/promises';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { parseWav, openWavStream } from './wav.ts';
 import { parseFlac, openFlacStream } from './flac.ts';
+import { openFlacWorkerStream } from './flac-worker-stream.ts';
 import { openFfmpegStream, readFfmpegFile } from './ffmpeg-file.ts';
 
 export type { AudioData, AudioStream, OpenOptions };
@@ -111,10 +113,20 @@ export function decodeAudio(bytes: Uint8Array, path: string, opts: OpenOptions =
   throw new AudioFormatError(path, s.known ? `${s.what}: only WAV and FLAC are decoded in memory` : s.what);
 }
 
+/** Whether a FLAC file is big enough (opts.workerMinBytes) to be decoded in a worker thread. */
+async function inWorker(path: string, opts: OpenOptions): Promise<boolean> {
+  if (opts.workerMinBytes === undefined) return false;
+  try {
+    return (await stat(path)).size >= opts.workerMinBytes;
+  } catch {
+    return false; // the in-process reader reports the file's fault in its own words
+  }
+}
+
 /** Open a file for block-wise reading (only the header is read now; other containers start ffmpeg). */
 export async function openAudioStream(path: string, opts: OpenOptions = {}): Promise<AudioStream> {
   const s = await sniffFile(path, 'cannot open');
   if (s.container === 'wav') return openWavStream(path, opts);
-  if (s.container === 'flac') return openFlacStream(path, opts);
+  if (s.container === 'flac') return (await inWorker(path, opts)) ? openFlacWorkerStream(path, opts) : openFlacStream(path, opts);
   return openFfmpegStream(path, { what: s.what });
 }
