@@ -36,6 +36,12 @@
 // read, which backpressure puts after the block's last next() has returned; a consumer keeps them
 // longer only by copying (stationPipeline's run buffer copies recycled samples, the clip ring copies
 // every chunk). Not with `gate`, whose queue holds chunks past next().
+//
+// FLAC at speed 'max': a big file is decoded in a worker thread a few blocks ahead of the reads
+// (audio/flac-worker-stream.ts, same samples and errors), so decoding uses a second core while this
+// thread analyses; FLAC decoding costs about as much as the rest of the replay. Paced replays keep
+// decoding in-process: they need a sliver of a core, and a thread per paced station (hundreds of
+// them) would cost far more than it saves.
 import { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
 import { openAudioStream } from '../audio/read.ts';
@@ -81,9 +87,16 @@ export interface ArchiveSourceOptions {
    * copy whatever they keep past next(), such as stationPipeline. Default false. Not with `gate`.
    */
   readonly recycle?: boolean;
+  /**
+   * FLAC files of at least this many bytes decode in a worker thread (see the note above); false:
+   * never. Default 16 MiB (about 3 minutes of noisy 48 kHz mono: a worker takes ~0.1 s to start)
+   * at speed 'max', false when paced.
+   */
+  readonly flacWorkerMinBytes?: number | false;
 }
 
 const GAP_TOLERANCE_MS = 1;
+const FLAC_WORKER_MIN_BYTES = 16 * 1024 * 1024;
 
 /** Replay an archive as a station's chunks. Fatal (error): unreadable path, no playable file. */
 export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> {
@@ -106,6 +119,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
     throw new RangeError(`archive waitPollS must be > 0 or false, got ${String(waitPollS)}`);
   }
   const paced = opts.speed !== 'max';
+  const workerMinBytes = opts.flacWorkerMinBytes ?? (paced ? false : FLAC_WORKER_MIN_BYTES);
   const recycle = opts.recycle === true;
   if (recycle && opts.gate) throw new RangeError('archive: recycle and gate exclude each other (a gated consumer queues chunks past next())');
 
@@ -171,7 +185,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       try {
         // A corrupt FLAC frame becomes silence of its length, and a file cut short (a recorder
         // that stopped mid-write) plays what it holds; both are reported below. Time stays exact.
-        s = await openAudioStream(f.path, { conceal: true, allowTruncated: true });
+        s = await openAudioStream(f.path, { conceal: true, allowTruncated: true, ...(workerMinBytes !== false ? { workerMinBytes } : {}) });
       } catch (e) {
         fileError(f.path, (e as Error).message);
         return null;
