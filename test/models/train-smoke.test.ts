@@ -76,7 +76,7 @@ describe('training smoke test (tones as species)', () => {
     const out = join(dir, 'rhythm');
     const cfg = featureConfigAt(32000, true);
     await trainAndWrite({
-      manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 4, patience: 4, seed: 3, batchSize: 8, learningRate: 3e-3, cfg,
+      manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 8, patience: 8, seed: 3, batchSize: 8, learningRate: 3e-3, cfg,
       dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out, command: 'test', skipChecks: true, temperatureScaling: false,
     });
     expect(JSON.parse(readFileSync(join(out, 'feature-config.json'), 'utf8'))).toEqual(cfg);
