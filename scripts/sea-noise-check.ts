@@ -53,7 +53,7 @@ export function probeDetections(clf: SyncClassifier, probes: Record<SeaNoiseKind
 export const SNAP_RATES = [10, 30, 100, 300, 1000, 3000] as const;
 
 /** Detections on `per` 2 s shrimp probes at each snap rate (peaks −40 to −6 dBFS); deterministic. */
-export function shrimpByRate(clf: SyncClassifier, sr: number, per: number): { readonly rate: number; readonly n: number; readonly detections: number }[] {
+export function shrimpByRate(clf: Pick<SyncClassifier, 'predictBatch' | 'featureConfig'>, sr: number, per: number): { readonly rate: number; readonly n: number; readonly detections: number }[] {
   return SNAP_RATES.map((rate) => {
     const r = seededRandom(PROBE_SEED + 200 + rate);
     const xs = Array.from({ length: per }, () => featuresOf(shrimpAtRate(2 * sr, sr, rate, uniform(r, -40, -6), r), sr, clf.featureConfig));
