@@ -1,14 +1,16 @@
 // The FLAC stream decoded in a worker thread (flac-worker-stream.ts) against the in-process one it
 // must equal: header, every block's samples for the same sequence of reads (with and without
 // caller buffers), counters and notes, and every failure (missing, not FLAC, truncated, corrupt) as
-// the same AudioFormatError with the same message. No worker may outlive its stream.
+// the same AudioFormatError with the same message. No worker may outlive its stream. One worker
+// reused for file after file (createFlacWorker) gives each file the same, and survives bad files;
+// a worker that dies fails its file with an error naming it, and the next file gets a fresh one.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { openFlacStream } from '../../../streams/audio/flac.ts';
-import { openFlacWorkerStream, liveFlacWorkers } from '../../../streams/audio/flac-worker-stream.ts';
+import { openFlacWorkerStream, liveFlacWorkers, createFlacWorker, flacWorkersStarted, killFlacWorkers, FlacWorkerError } from '../../../streams/audio/flac-worker-stream.ts';
 import type { AudioStream, OpenOptions } from '../../../streams/audio/audio-stream.ts';
 import { AudioFormatError } from '../../../streams/audio/errors.ts';
 import { chirp, concat, mix, noise, silence, tone, writeWav } from '../../helpers/signals.ts';
@@ -141,5 +143,68 @@ describe('FLAC decoded in a worker thread', () => {
     expect(liveFlacWorkers()).toBe(0);
     await expect(s.read(1000)).rejects.toThrow(/read after close/);
     await s.close(); // idempotent
+  });
+});
+
+describe('one FLAC decoder worker reused for file after file', () => {
+  it('decodes files in turn, each as the in-process reader does (a missing and a corrupt file between good ones), in one thread', async () => {
+    const bad = new Uint8Array(readFileSync(mono));
+    bad[Math.floor(bad.length * 0.5)] ^= 0x24;
+    const damaged = join(dir, 'reuse-damaged.flac');
+    writeFileSync(damaged, bad);
+    const junk = join(dir, 'reuse-junk.flac');
+    writeFileSync(junk, Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(300, 0xa5)]));
+    const before = flacWorkersStarted();
+    const w = createFlacWorker();
+    const viaWorker: Open = (p, o) => w.open(p, o);
+    const files = [mono, stereo24, join(dir, 'absent.flac'), damaged, junk, mono, stereo24];
+    for (const [k, p] of files.entries()) {
+      for (const opts of [{}, { conceal: true }] as OpenOptions[]) {
+        // One read size per file: a strict read of a corrupt file keeps the blocks before the bad
+        // one, and the worker's blocks are the first read's size.
+        const sizes = k % 2 ? [4097] : [16000];
+        const want = await readAll(openFlacStream, p, sizes, opts).catch((e: unknown) => e);
+        const got = await readAll(viaWorker, p, sizes, opts).catch((e: unknown) => e);
+        if (want instanceof Error) {
+          expect(got).toBeInstanceOf(want.constructor);
+          expect((got as Error).message).toBe(want.message);
+        } else {
+          expectSame(got as Outcome, want as Outcome);
+        }
+        expect(liveFlacWorkers()).toBe(1);
+      }
+    }
+    expect(flacWorkersStarted() - before).toBe(1);
+    await w.close();
+    expect(liveFlacWorkers()).toBe(0);
+    await expect(w.open(mono)).rejects.toThrow(/already closed/);
+  });
+
+  it('a file closed mid-way leaves the worker for the next file; only one file is open at a time', async () => {
+    const w = createFlacWorker();
+    const a = await w.open(mono);
+    expect(await a.read(1000)).not.toBeNull();
+    await expect(w.open(stereo24)).rejects.toThrow(/still has .*mono\.flac open/);
+    await a.close();
+    expectSame(await readAll((p, o) => w.open(p, o), stereo24, [5000]), await readAll(openFlacStream, stereo24, [5000]));
+    expect(liveFlacWorkers()).toBe(1);
+    await w.close();
+    expect(liveFlacWorkers()).toBe(0);
+  });
+
+  it('a worker that dies fails the file being read with a FlacWorkerError naming it (no hang); the next file starts a fresh one', async () => {
+    const before = flacWorkersStarted();
+    const w = createFlacWorker();
+    const s = await w.open(mono);
+    expect(await s.read(1000)).not.toBeNull();
+    await killFlacWorkers();
+    const err = await (async () => { for (;;) if (!(await s.read(1000))) return null; })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlacWorkerError);
+    expect((err as FlacWorkerError).message).toMatch(/mono\.flac: FLAC decoder worker (exited early|failed)/);
+    await s.close();
+    expectSame(await readAll((p, o) => w.open(p, o), stereo24, [5000]), await readAll(openFlacStream, stereo24, [5000]));
+    expect(flacWorkersStarted() - before).toBe(2);
+    await w.close();
+    expect(liveFlacWorkers()).toBe(0);
   });
 });
