@@ -37,14 +37,21 @@
 // longer only by copying (stationPipeline's run buffer copies recycled samples, the clip ring copies
 // every chunk). Not with `gate`, whose queue holds chunks past next().
 //
-// FLAC at speed 'max': a big file is decoded in a worker thread a few blocks ahead of the reads
+// FLAC at speed 'max': FLAC files are decoded in a worker thread a few blocks ahead of the reads
 // (audio/flac-worker-stream.ts, same samples and errors), so decoding uses a second core while this
-// thread analyses; FLAC decoding costs about as much as the rest of the replay. Paced replays keep
+// thread analyses; FLAC decoding costs about as much as the rest of the replay. The replay keeps
+// one worker for all its FLAC files (started at the first, ended with the replay), so the thread's
+// start (~0.13 s) is paid once: whether to use it is judged on the FLAC bytes of the whole replay,
+// and short files (the 5-minute files many networks archive) get the second core too. A worker
+// that dies fails its file (reported, skipped like a corrupt one) and the next file starts a fresh
+// one. Paced replays keep
 // decoding in-process: they need a sliver of a core, and a thread per paced station (hundreds of
 // them) would cost far more than it saves.
 import { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
+import { stat } from 'node:fs/promises';
 import { openAudioStream } from '../audio/read.ts';
+import { createFlacWorker, FlacWorkerError, type FlacWorker } from '../audio/flac-worker-stream.ts';
 import { AudioFormatError } from '../audio/errors.ts';
 import { downmix } from '../audio/downmix.ts';
 import { markRecycled } from '../audio/recycled.ts';
@@ -88,15 +95,22 @@ export interface ArchiveSourceOptions {
    */
   readonly recycle?: boolean;
   /**
-   * FLAC files of at least this many bytes decode in a worker thread (see the note above); false:
-   * never. Default 16 MiB (about 3 minutes of noisy 48 kHz mono: a worker takes ~0.1 s to start)
+   * When the replay's FLAC files (by extension) hold at least this many bytes together, they all
+   * decode in one worker thread (see the note above); false: never. Default FLAC_WORKER_MIN_BYTES
    * at speed 'max', false when paced.
    */
   readonly flacWorkerMinBytes?: number | false;
 }
 
 const GAP_TOLERANCE_MS = 1;
+/** A worker takes ~0.13 s to start; below this much FLAC the replay is too short to win it back. */
 const FLAC_WORKER_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Bytes of the files named .flac (content decides the reader; this only sizes the replay). */
+async function flacBytes(files: readonly ArchiveFile[]): Promise<number> {
+  const sizes = await Promise.all(files.filter((f) => /\.flac$/i.test(f.path)).map((f) => stat(f.path).then((st) => st.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 /** Replay an archive as a station's chunks. Fatal (error): unreadable path, no playable file. */
 export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> {
@@ -185,7 +199,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       try {
         // A corrupt FLAC frame becomes silence of its length, and a file cut short (a recorder
         // that stopped mid-write) plays what it holds; both are reported below. Time stays exact.
-        s = await openAudioStream(f.path, { conceal: true, allowTruncated: true, ...(workerMinBytes !== false ? { workerMinBytes } : {}) });
+        s = await openAudioStream(f.path, { conceal: true, allowTruncated: true, ...(flacWorker ? { flacWorker } : {}) });
       } catch (e) {
         fileError(f.path, (e as Error).message);
         return null;
@@ -211,8 +225,9 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
             const block = recycle && s.readPcm16 ? pcmBlock(readFrames) : null;
             data = block && s.readPcm16 ? await s.readPcm16(readFrames, block) : await s.read(readFrames, recycle ? readInto(s.channelCount, readFrames) : undefined);
           } catch (e) {
-            // Corrupt audio mid-file: keep what played, report, go on with the next file.
-            if (!(e instanceof AudioFormatError)) throw e;
+            // Corrupt audio mid-file (or its decoder worker died): keep what played, report, go on
+            // with the next file.
+            if (!(e instanceof AudioFormatError || e instanceof FlacWorkerError)) throw e;
             fileError(f.path, `${e.reason} (after ${(frames / sr).toFixed(3)} s; rest of file skipped)`);
             break;
           }
@@ -242,15 +257,33 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
       }
     }
 
+    // The replay's FLAC decoder worker (see the note above), or null: decoding stays in-process.
+    let flacWorker: FlacWorker | null = null;
+
     async function run(): Promise<void> {
+      let finished: boolean;
+      try {
+        finished = await replay();
+      } finally {
+        // Completed, failed or unsubscribed: the worker ends with the replay, before it says so.
+        await flacWorker?.close();
+      }
+      if (!finished) return;
+      status('ended', `archive ${opts.path} finished`);
+      subscriber.complete();
+    }
+
+    /** Play the archive; true when it played through, false when unsubscribed. */
+    async function replay(): Promise<boolean> {
       let files = await listArchive(opts.path);
       if (files.length === 0) {
         if (waitPollS === false) throw new Error(`archive ${opts.path}: no audio files`);
         status('waiting', `waiting for audio files in ${opts.path} (looking every ${waitPollS} s)`);
         const found = await waitForFiles({ path: opts.path, pollMs: waitPollS * 1000, sleep, stopped: () => stopped });
-        if (!found) return;
+        if (!found) return false;
         files = found;
       }
+      if (workerMinBytes !== false && !stopped && (await flacBytes(files)) >= workerMinBytes) flacWorker = createFlacWorker();
       status('live', `replaying ${files.length} file(s) from ${opts.path}`, paced ? 0 : undefined);
       const st = { seq: 0, pace: new PaceClock(opts.speed, now), behind: typeof opts.speed === 'number' ? new BehindMeter(opts.speed, now) : null };
       let shift = 0; // added to every time on loop passes after the first
@@ -260,7 +293,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         let prevEndInPass: number | null = null;
         let played = 0;
         for (const f of files) {
-          if (stopped) return;
+          if (stopped) return false;
           const fileT0: number = f.stamp !== null
             ? f.stamp + shift
             : prevEndInPass ?? (opts.startTime ?? f.mtimeMs) + shift;
@@ -276,7 +309,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
             }
           };
           const r = await playFile(f, fileT0, st, onOpen);
-          if (stopped) return;
+          if (stopped) return false;
           if (!r) continue;
           played++;
           firstT0 ??= fileT0;
@@ -287,8 +320,7 @@ export function archiveSource(opts: ArchiveSourceOptions): Observable<PcmChunk> 
         // firstT0 is from the first pass (shift 0): the next pass starts where this one ended.
         if (opts.loop && lastEnd !== null && firstT0 !== null) shift = lastEnd - firstT0;
       } while (opts.loop && !stopped);
-      status('ended', `archive ${opts.path} finished`);
-      subscriber.complete();
+      return !stopped;
     }
 
     run().catch((e: unknown) => {
