@@ -93,17 +93,9 @@ describe('archiveSource: FLAC decoded in a worker thread', () => {
       const got = await replay({ path: folder, channel, flacWorkerMinBytes: 0 });
       expect(want.workers).toBe(0);
       expect(got.workers).toBe(1);
-      expect(got.chunks.length).toBe(want.chunks.length);
-      expect(got.chunks.map((c) => [c.t0, c.seq, c.origin, c.samples.length])).toEqual(want.chunks.map((c) => [c.t0, c.seq, c.origin, c.samples.length]));
-      for (let i = 0; i < want.chunks.length; i++) {
-        const a = got.chunks[i].samples, b = want.chunks[i].samples;
-        let bad = -1;
-        for (let k = 0; k < b.length; k++) if (a[k] !== b[k]) { bad = k; break; }
-        expect(bad, `chunk ${i} first differs at sample ${bad}`).toBe(-1);
-      }
       // the damaged file's silence and the truncated file's note (and the gaps), word for word
       expect(want.reports.filter((e) => e.type === 'error').length).toBe(2);
-      expect(got.reports).toEqual(want.reports);
+      expectSameReplay(got, want);
       expect(liveFlacWorkers()).toBe(0);
     }
   });
