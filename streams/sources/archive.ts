@@ -44,9 +44,8 @@
 // start (~0.13 s) is paid once: whether to use it is judged on the FLAC bytes of the whole replay,
 // and short files (the 5-minute files many networks archive) get the second core too. A worker
 // that dies fails its file (reported, skipped like a corrupt one) and the next file starts a fresh
-// one. Paced replays keep
-// decoding in-process: they need a sliver of a core, and a thread per paced station (hundreds of
-// them) would cost far more than it saves.
+// one. Paced replays keep decoding in-process: they need a sliver of a core, and a thread per paced
+// station (hundreds of them) would cost far more than it saves.
 import { Observable } from 'rxjs';
 import type { PcmChunk, SourceContext, SourceEvent, SourceState } from '../types.ts';
 import { stat } from 'node:fs/promises';
