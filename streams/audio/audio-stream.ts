@@ -64,10 +64,4 @@ export interface OpenOptions {
    * its time axis; `concealed` counts the samples. Default false: a corrupt frame is an error.
    */
   readonly conceal?: boolean;
-  /**
-   * openAudioStream, FLAC only: a file of at least this many bytes is decoded in a worker thread a
-   * few blocks ahead of the reads (flac-worker-stream.ts), so a replay at full speed decodes on a
-   * second core. Unset: always in-process. Starting a worker costs ~0.1 s, hence the floor.
-   */
-  readonly workerMinBytes?: number;
 }

@@ -7,7 +7,7 @@
 //
 // A worker takes ~0.13 s to start (tsx registration, module load), so a replay of many short files
 // keeps one (createFlacWorker) and opens its files through it one after another; a stream's
-// close() then closes only its file. openFlacWorkerStream alone starts a worker for one file.
+// close() then closes only its file.
 // A worker that dies (crash, out of memory) fails the file being read with a FlacWorkerError
 // naming it, never a hang; the handle starts a fresh thread for the next file.
 import { Worker } from 'node:worker_threads';
@@ -222,19 +222,4 @@ export function createFlacWorker(): FlacWorker {
   }
 
   return { open, close };
-}
-
-/** Open a FLAC file for block-wise reading, decoded in a worker thread of its own (ended by close()). */
-export async function openFlacWorkerStream(path: string, opts: OpenOptions & { verifyCrc?: boolean } = {}): Promise<AudioStream> {
-  const w = createFlacWorker();
-  let s: AudioStream;
-  try {
-    s = await w.open(path, opts);
-  } catch (e) {
-    await w.close();
-    throw e;
-  }
-  const closeFile = s.close;
-  // The stream object is returned as is (its getters stay live); only close() also ends the worker.
-  return Object.assign(s, { close: async () => { await closeFile(); await w.close(); } });
 }

@@ -2,14 +2,14 @@
 // never by extension, so a misnamed file still plays and a non-audio file fails clearly. WAV and
 // FLAC decode in-process (fast, exact, with the project's own fault reports); anything else goes to
 // ffmpeg (ffmpeg-file.ts), which is a required system program anyway.
-// A big FLAC file may be decoded in a worker thread instead (opts.workerMinBytes, flac-worker-stream.ts),
-// or every FLAC file through a worker the caller keeps (opts.flacWorker: a replay of many files).
-import { open, readFile, stat } from 'node:fs/promises';
+// FLAC may be decoded in a worker thread instead, one the caller keeps (opts.flacWorker: a replay
+// of many files, flac-worker-stream.ts).
+import { open, readFile } from 'node:fs/promises';
 import { AudioFormatError } from './errors.ts';
 import type { AudioData, AudioStream, OpenOptions } from './audio-stream.ts';
 import { parseWav, openWavStream } from './wav.ts';
 import { parseFlac, openFlacStream } from './flac.ts';
-import { openFlacWorkerStream, type FlacWorker } from './flac-worker-stream.ts';
+import type { FlacWorker } from './flac-worker-stream.ts';
 import { openFfmpegStream, readFfmpegFile } from './ffmpeg-file.ts';
 
 export type { AudioData, AudioStream, OpenOptions };
@@ -18,7 +18,7 @@ export type AudioContainer = 'wav' | 'flac' | 'ffmpeg';
 export interface OpenStreamOptions extends OpenOptions {
   /**
    * FLAC only: decode in this worker (createFlacWorker), whatever the file's size; the stream's
-   * close() closes the file and leaves the worker to the caller. Wins over workerMinBytes.
+   * close() closes the file and leaves the worker to the caller.
    */
   readonly flacWorker?: FlacWorker;
 }
@@ -122,23 +122,10 @@ export function decodeAudio(bytes: Uint8Array, path: string, opts: OpenOptions =
   throw new AudioFormatError(path, s.known ? `${s.what}: only WAV and FLAC are decoded in memory` : s.what);
 }
 
-/** Whether a FLAC file is big enough (opts.workerMinBytes) to be decoded in a worker thread. */
-async function inWorker(path: string, opts: OpenOptions): Promise<boolean> {
-  if (opts.workerMinBytes === undefined) return false;
-  try {
-    return (await stat(path)).size >= opts.workerMinBytes;
-  } catch {
-    return false; // the in-process reader reports the file's fault in its own words
-  }
-}
-
 /** Open a file for block-wise reading (only the header is read now; other containers start ffmpeg). */
 export async function openAudioStream(path: string, opts: OpenStreamOptions = {}): Promise<AudioStream> {
   const s = await sniffFile(path, 'cannot open');
   if (s.container === 'wav') return openWavStream(path, opts);
-  if (s.container === 'flac') {
-    if (opts.flacWorker) return opts.flacWorker.open(path, opts);
-    return (await inWorker(path, opts)) ? openFlacWorkerStream(path, opts) : openFlacStream(path, opts);
-  }
+  if (s.container === 'flac') return opts.flacWorker ? opts.flacWorker.open(path, opts) : openFlacStream(path, opts);
   return openFfmpegStream(path, { what: s.what });
 }

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { openFlacStream } from '../../../streams/audio/flac.ts';
-import { openFlacWorkerStream, liveFlacWorkers, createFlacWorker, flacWorkersStarted, killFlacWorkers, FlacWorkerError } from '../../../streams/audio/flac-worker-stream.ts';
+import { liveFlacWorkers, createFlacWorker, flacWorkersStarted, killFlacWorkers, FlacWorkerError } from '../../../streams/audio/flac-worker-stream.ts';
 import type { AudioStream, OpenOptions } from '../../../streams/audio/audio-stream.ts';
 import { AudioFormatError } from '../../../streams/audio/errors.ts';
 import { chirp, concat, mix, noise, silence, tone, writeWav } from '../../helpers/signals.ts';
@@ -32,6 +32,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 type Open = (path: string, opts?: OpenOptions) => Promise<AudioStream>;
+
+/** A file in a decoder worker of its own, ended with the stream: one file through createFlacWorker. */
+async function openFlacWorkerStream(path: string, opts: OpenOptions = {}): Promise<AudioStream> {
+  const w = createFlacWorker();
+  let s: AudioStream;
+  try {
+    s = await w.open(path, opts);
+  } catch (e) {
+    await w.close();
+    throw e;
+  }
+  const closeFile = s.close;
+  // The stream object is returned as is (its getters stay live); only close() also ends the worker.
+  return Object.assign(s, { close: async () => { await closeFile(); await w.close(); } });
+}
 interface Outcome { blocks: Float32Array[][]; error: string | null; errorClass: string | null; concealed: number; notes: string[] }
 
 /** Every block of `sizes` reads (the last size repeats), copied, then the stream's end state. */
