@@ -5,6 +5,7 @@
 // Each generator draws its parameters (blade rate, snap rate, ping frequency, …) from `r`, so one
 // kind covers many vessels, reefs and sounders; level is set by the caller.
 import { bandLimit, type NoiseSource } from './augment.ts';
+import { parseKindList } from './kind-list.ts';
 import { gaussian, uniform } from './random.ts';
 
 export const SEA_NOISE_KINDS = ['ship', 'rain', 'shrimp', 'sounder'] as const;
@@ -130,10 +131,7 @@ function sounder(n: number, sr: number, r: () => number): Float32Array {
 
 /** The kinds named in a comma-separated list (a CLI option); throws naming an unknown one. */
 export function parseSeaNoiseKinds(list: string): SeaNoiseKind[] {
-  const kinds = list.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  const bad = kinds.filter((k) => !(SEA_NOISE_KINDS as readonly string[]).includes(k));
-  if (bad.length > 0 || kinds.length === 0) throw new Error(`sea noise kinds must be some of ${SEA_NOISE_KINDS.join(', ')}, not ${JSON.stringify(list)}`);
-  return [...new Set(kinds)] as SeaNoiseKind[];
+  return parseKindList(list, SEA_NOISE_KINDS, 'sea noise kinds');
 }
 
 /** `n` samples at `sr` of one sea-noise kind, peak at `levelDb` dBFS; deterministic in `r`. */

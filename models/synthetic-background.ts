@@ -8,6 +8,7 @@ import type { FeatureConfig } from '../streams/types.ts';
 import { bandLimit, bandLimitRates } from './augment.ts';
 import { BACKGROUND, type Example } from './dataset.ts';
 import { featuresOf } from './features.ts';
+import { parseKindList } from './kind-list.ts';
 import { gaussian, seededRandom, uniform } from './random.ts';
 import { SEA_NOISE_KINDS, seaNoiseSignal, type SeaNoiseKind } from './sea-noise.ts';
 
@@ -20,10 +21,7 @@ export const DEFAULT_SYNTHETIC_KINDS: readonly SyntheticKind[] = ['white', 'pink
 
 /** `--synthetic-kinds a,b,…` → kinds; unknown names are refused, naming them. */
 export function parseSyntheticKinds(list: string): SyntheticKind[] {
-  const kinds = list.split(',').map((k) => k.trim()).filter((k) => k !== '');
-  const bad = kinds.filter((k) => !(SYNTHETIC_KINDS as readonly string[]).includes(k));
-  if (bad.length > 0 || kinds.length === 0) throw new Error(`synthetic background kinds must be some of ${SYNTHETIC_KINDS.join(', ')}, not ${JSON.stringify(list)}`);
-  return [...new Set(kinds)] as SyntheticKind[];
+  return parseKindList(list, SYNTHETIC_KINDS, 'synthetic background kinds');
 }
 
 /** One fault signal of `kind`, `n` samples at `sr`, peak level set by `levelDb` (dBFS). */

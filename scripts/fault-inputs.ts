@@ -9,6 +9,7 @@ import { loadClassifier } from '../models/classifier.ts';
 import { featuresOf } from '../models/features.ts';
 import { gaussian, seededRandom, uniform } from '../models/random.ts';
 import { faultSignal } from '../models/synthetic-background.ts';
+import { NON_DETECTIONS } from '../streams/detection.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 
 /** Full-scale (±0.9) square waves at 100 Hz to 2 kHz, `seconds` long at `sr`. */
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     const squares = squareWaves(sr), sq = clf.predictBatch(Object.values(squares).map((x) => featuresOf(x, sr, clf.featureConfig)));
     process.stdout.write(`  square waves: ${Object.keys(squares).map((f, i) => `${f} ${sq[i].species}`).join(', ')}\n`);
     const whine = clf.predictBatch(whineProbes(sr).map((x) => featuresOf(x, sr, clf.featureConfig)));
-    process.stdout.write(`  whine probes: ${whine.filter((p) => p.species !== 'background' && p.species !== 'unknown').length} of ${whine.length} make a detection\n`);
+    process.stdout.write(`  whine probes: ${whine.filter((p) => !NON_DETECTIONS.has(p.species)).length} of ${whine.length} make a detection\n`);
     clf.dispose();
   }
 }

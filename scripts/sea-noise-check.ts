@@ -18,7 +18,7 @@ import { readManifests } from '../models/manifest.ts';
 import { seededRandom, uniform } from '../models/random.ts';
 import { SEA_NOISE_KINDS, seaNoiseSignal, shrimpAtRate, type SeaNoiseKind } from '../models/sea-noise.ts';
 import { groupSplit } from '../models/split.ts';
-import { BACKGROUND } from '../models/dataset.ts';
+import { NON_DETECTIONS } from '../streams/detection.ts';
 import { initDsp } from '../streams/dsp/fft.ts';
 
 /** Held-out seeds: training draws sea noise from seededRandom(seed ^ 0x5ea5) with small split seeds. */
@@ -34,14 +34,14 @@ export function seaNoiseProbes(sr: number, per: number, seconds = 2): Record<Sea
 
 export interface ProbeResult { readonly kind: SeaNoiseKind; readonly n: number; readonly detections: number; readonly top: Record<string, number> }
 
-/** Detections (a species at or above the model's threshold) on each kind's probes. */
+/** Detections (a species at or above the model's threshold: what the live pipeline would store) on each kind's probes. */
 export function probeDetections(clf: SyncClassifier, probes: Record<SeaNoiseKind, Float32Array[]>, sr: number): ProbeResult[] {
   return SEA_NOISE_KINDS.map((kind) => {
     const preds = clf.predictBatch(probes[kind].map((x) => featuresOf(x, sr, clf.featureConfig)));
     const top: Record<string, number> = {};
     let detections = 0;
     for (const p of preds) {
-      if (p.species === BACKGROUND || p.species === 'unknown') continue;
+      if (NON_DETECTIONS.has(p.species)) continue;
       detections++;
       top[p.species] = (top[p.species] ?? 0) + 1;
     }
@@ -57,7 +57,7 @@ export function shrimpByRate(clf: Pick<SyncClassifier, 'predictBatch' | 'feature
   return SNAP_RATES.map((rate) => {
     const r = seededRandom(PROBE_SEED + 200 + rate);
     const xs = Array.from({ length: per }, () => featuresOf(shrimpAtRate(2 * sr, sr, rate, uniform(r, -40, -6), r), sr, clf.featureConfig));
-    const detections = clf.predictBatch(xs).filter((p) => p.species !== BACKGROUND && p.species !== 'unknown').length;
+    const detections = clf.predictBatch(xs).filter((p) => !NON_DETECTIONS.has(p.species)).length;
     return { rate, n: per, detections };
   });
 }
