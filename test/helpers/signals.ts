@@ -99,6 +99,13 @@ export function gain(signal: Float32Array, g: number): Float32Array {
   return out;
 }
 
+/** Largest absolute sample. */
+export function peak(signal: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < signal.length; i++) m = Math.max(m, Math.abs(signal[i]));
+  return m;
+}
+
 /** Root mean square. */
 export function rms(signal: Float32Array): number {
   let s = 0;

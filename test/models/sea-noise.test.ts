@@ -2,12 +2,11 @@
 // periodic or not), at the level asked for, reproducible from the random stream.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initDsp } from '../../streams/dsp/fft.ts';
-import { bandPower as bandPowerAt } from '../helpers/signals.ts';
+import { bandPower as bandPowerAt, peak } from '../helpers/signals.ts';
 import { seededRandom } from '../../models/random.ts';
 import { parseSeaNoiseKinds, SEA_NOISE_KINDS, seaNoiseSignal, shrimpAtRate, withSeaNoise } from '../../models/sea-noise.ts';
 
 const sr = 32000, n = 2 * sr;
-const peak = (x: Float32Array): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 const bandPower = (x: Float32Array, lo: number, hi: number): number => bandPowerAt(x, sr, lo, hi);
 const kurtosis = (x: Float32Array): number => {
   const m = x.reduce((a, b) => a + b, 0) / x.length;

@@ -2,7 +2,7 @@
 // the signals are what their names say.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SYNTHETIC_KINDS, faultSignal, parseSyntheticKinds, seaNoiseBackground, syntheticBackground } from '../../models/synthetic-background.ts';
-import { bandPower } from '../helpers/signals.ts';
+import { bandPower, peak } from '../helpers/signals.ts';
 import { SEA_NOISE_KINDS } from '../../models/sea-noise.ts';
 import { featureConfigAt } from '../../models/feature-config.ts';
 import { seededRandom } from '../../models/random.ts';
@@ -13,7 +13,6 @@ const cfg = featureConfigAt(16000);
 describe('faultSignal', () => {
   const n = 16000, sr = 16000;
   const mean = (x: Float32Array) => x.reduce((a, b) => a + b, 0) / x.length;
-  const peak = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   it('dc sits at its level, clipped never exceeds it, quiet is far below it', () => {
     const r = seededRandom(1);
     expect(Math.abs(mean(faultSignal('dc', n, sr, -6, r)))).toBeCloseTo(10 ** (-6 / 20), 3);
@@ -35,7 +34,6 @@ describe('faultSignal', () => {
 describe('whine', () => {
   it('holds one pitch with its harmonics at the level asked, and changes pitch between draws', () => {
     const sr = 32000, n = 32000, r = seededRandom(4);
-    const peak = (x: Float32Array) => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     const pitches = Array.from({ length: 6 }, () => {
       const x = faultSignal('whine', n, sr, -12, r);
       expect(peak(x)).toBeLessThan(10 ** (-12 / 20) * 1.01);

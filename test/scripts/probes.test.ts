@@ -6,6 +6,7 @@ import { SNAP_RATES, shrimpByRate } from '../../scripts/sea-noise-check.ts';
 import { featureConfigAt } from '../../models/feature-config.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import { levelClassifier } from '../helpers/level-classifier.ts';
+import { peak } from '../helpers/signals.ts';
 
 const sr = 48000;
 beforeAll(async () => { await initDsp(); });
@@ -25,7 +26,7 @@ describe('fault-inputs probes', () => {
     expect(a).toHaveLength(25);
     expect(a.map((x) => Array.from(x.subarray(0, 64)))).toEqual(b.map((x) => Array.from(x.subarray(0, 64))));
     for (const x of a) {
-      const db = 20 * Math.log10(x.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
+      const db = 20 * Math.log10(peak(x));
       expect(db).toBeGreaterThan(-50.1);
       expect(db).toBeLessThan(-2.9);
     }
