@@ -4,7 +4,7 @@
 // so re-training does not recompute MFCCs.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { featureLength } from '../streams/dsp/adaptive.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readMono, toRate, type MonoAudio } from './audio.ts';
@@ -18,7 +18,7 @@ import { hash32, seededRandom, uniform } from './random.ts';
 
 export const BACKGROUND = 'background';
 /** Bump when example generation changes, so stale caches are not reused. */
-const DATASET_VERSION = 3;
+const DATASET_VERSION = 4; // 4: augmentation seeded by manifest-relative path / file name
 
 export interface Example {
   readonly x: Float32Array;
@@ -126,12 +126,12 @@ export async function clipExample(clip: Clip, cfg: FeatureConfig): Promise<Examp
 
 /** Training views of one clip: the whole clip plus sliding-window views, all augmented. */
 export async function clipTrainExamples(clip: Clip, o: DatasetOptions, noise: NoiseSource): Promise<Example[]> {
-  const views = await cached(clip.path, `train:${clip.species}`, o, null, async () => {
+  const views = await cached(clip.path, `train:${clip.species}:${clip.key}`, o, null, async () => {
     const a = await readMono(clip.path);
     if (a.samples.length === 0) throw new Error(`${clip.path}: no samples`);
     const sr = o.cfg.sampleRate;
     const x = toRate(a.samples, a.sampleRate, sr);
-    const r = seededRandom(o.seed ^ hash32(clip.path));
+    const r = seededRandom(o.seed ^ hash32(clip.key));
     const aug = { sampleRate: sr, noise, pBandLimit: o.pBandLimit ?? 0.35, pNoise: 0.6 };
     const xs: Float32Array[] = [];
     for (let v = 0; v < o.variantsPerClip; v++) {
@@ -166,7 +166,7 @@ export async function continuousExamples(rec: ContinuousRecording, o: DatasetOpt
     const a = await readMono(rec.path);
     const sr = a.sampleRate;
     const dur = a.samples.length / sr;
-    const r = seededRandom(o.seed ^ hash32(rec.path) ^ (augment ? 0x55 : 0));
+    const r = seededRandom(o.seed ^ hash32(basename(rec.path)) ^ (augment ? 0x55 : 0)); // by file name, as --holdout names it
     const aug = { sampleRate: o.cfg.sampleRate, noise, pBandLimit: 0, pNoise: 0.3 };
     const xs: Float32Array[] = [];
     const labels: string[] = [];

@@ -2,7 +2,7 @@
 // Paths are relative to the manifest's folder; the shared data's manifests write them relative to
 // the data root (one level up), so that is tried second, and the clip must exist either way.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { parseCsvRecords } from './csv.ts';
 
 export interface Clip {
@@ -13,6 +13,11 @@ export interface Clip {
   readonly group: string;
   /** The manifest the clip came from. */
   readonly manifest: string;
+  /**
+   * The file's path relative to its manifest's folder, '/'-separated: the same wherever the data
+   * sits, so per-clip seeds (augmentation) and the fallback group do not depend on the install path.
+   */
+  readonly key: string;
 }
 
 function resolveClipPath(manifestPath: string, rel: string): string {
@@ -42,8 +47,9 @@ export function readManifest(manifestPath: string): Clip[] {
   return recs.map((r, i) => {
     if (!r.path || !r.species) throw new Error(`manifest ${manifestPath}: row ${i + 2} has an empty path or species`);
     const path = resolveClipPath(manifestPath, r.path);
-    const group = r.tape_id || r.recording || path;
-    return { path, species: r.species, group, manifest: resolve(manifestPath) };
+    const key = relative(dirname(resolve(manifestPath)), path).split(sep).join('/');
+    const group = r.tape_id || r.recording || key;
+    return { path, species: r.species, group, manifest: resolve(manifestPath), key };
   });
 }
 

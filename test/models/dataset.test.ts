@@ -40,7 +40,7 @@ describe('feature cache', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'clip.wav');
   writeWav(path, mix(tone(1500, 1.5, 16000, 0.3), noise(1.5, 16000, 0.01, 4)), 16000);
-  const clip = { path, species: 'tone', group: 'g', manifest: join(dir, 'm.csv') };
+  const clip = { path, species: 'tone', group: 'g', manifest: join(dir, 'm.csv'), key: 'clip.wav' };
   const cacheDir = join(dir, 'cache');
   const o = { ...defaultDatasetOptions(featureConfigAt(16000), 3), variantsPerClip: 1, cacheDir };
   const none = () => null;

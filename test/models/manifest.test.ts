@@ -16,7 +16,9 @@ describe('manifests', () => {
     const clips = readManifest(join(dir, 'set', 'm.csv'));
     expect(clips.map((c) => c.path)).toEqual([join(dir, 'set', 'a', 'one.wav'), join(dir, 'two.wav')]);
     expect(clips[0].group).toBe('T1');
-    expect(clips[1].group).toBe(join(dir, 'two.wav')); // no tape: the file is its own group
+    // keys are relative to the manifest's folder whatever the install path; no tape: the file is its own group
+    expect(clips.map((c) => c.key)).toEqual(['a/one.wav', '../two.wav']);
+    expect(clips[1].group).toBe('../two.wav');
     expect(missingClips(clips)).toEqual([]);
   });
   it('merges manifests without duplicates', () => {

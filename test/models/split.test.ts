@@ -6,7 +6,7 @@ function clips(spec: Record<string, Record<string, number>>): Clip[] {
   const out: Clip[] = [];
   for (const [species, tapes] of Object.entries(spec)) {
     for (const [tape, n] of Object.entries(tapes)) {
-      for (let i = 0; i < n; i++) out.push({ path: `/d/${species}/${tape}/${i}.wav`, species, group: tape, manifest: 'm' });
+      for (let i = 0; i < n; i++) out.push({ path: `/d/${species}/${tape}/${i}.wav`, species, group: tape, manifest: 'm', key: `${species}/${tape}/${i}.wav` });
     }
   }
   return out;

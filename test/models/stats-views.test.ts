@@ -22,7 +22,7 @@ describe('statistics-head views', () => {
     const path = join(dir, 'a.wav');
     writeWav(path, mix(tone(800, 0.8, 16000, 0.3), noise(0.8, 16000, 0.01, 3)), 16000);
     const o = { ...defaultDatasetOptions(featureConfigAt(16000), 5), cacheDir: join(dir, 'cache') };
-    const clip = { path, species: 'a', group: 't', manifest: join(dir, 'manifest.csv') };
+    const clip = { path, species: 'a', group: 't', manifest: join(dir, 'manifest.csv'), key: 'a.wav' };
     for (let pass = 0; pass < 2; pass++) {
       const ex = await clipTrainExamples(clip, o, () => null);
       expect(ex.map((e) => e.clipWindow === true)).toEqual([false, true, true, true, false, true, true, true]);

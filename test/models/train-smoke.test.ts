@@ -206,4 +206,27 @@ describe('training smoke test (tones as species)', () => {
     expect(seven.background).toBe(none.background + 7);
     expect((await counts(7, false)).background).toBeUndefined(); // species clips alone: no background class appears
   }, 120_000);
+
+  it('the same data at two install paths trains the same weights (seeds come from paths relative to the data, not absolute ones)', async () => {
+    const weightsAt = async (dir: string, rename = false): Promise<Buffer> => {
+      mkdirSync(join(dir, 'bg'));
+      writeWav(join(dir, 'bg', 'sea.wav'), noise(20, 8000, 0.02, 99), 8000);
+      if (rename) {
+        // the same file under another name inside the data: its augmentation draws must change
+        const rows = readFileSync(join(dir, 'manifest.csv'), 'utf8').replace('clips/low-0-0.wav', 'clips/low-0-0b.wav');
+        writeFileSync(join(dir, 'manifest.csv'), rows);
+        writeFileSync(join(dir, 'clips', 'low-0-0b.wav'), readFileSync(join(dir, 'clips', 'low-0-0.wav')));
+      }
+      const out = join(dir, 'model');
+      await trainAndWrite({
+        manifests: [join(dir, 'manifest.csv')], arch: 'tcn-cmn-stats', epochs: 2, patience: 2, seed: 3, batchSize: 8,
+        background: [join(dir, 'bg')], dataset: { variantsPerClip: 2, cacheDir: join(dir, 'cache') }, out, command: 'test', skipChecks: true,
+      });
+      return readFileSync(join(out, 'weights.bin'));
+    };
+    const a = await weightsAt(toneDataset()), b = await weightsAt(toneDataset());
+    expect(a.length).toBeGreaterThan(0);
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(await weightsAt(toneDataset(), true))).toBe(false);
+  }, 180_000);
 });
