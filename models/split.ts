@@ -45,6 +45,9 @@ export function mergedGroups(clips: readonly Clip[]): Map<string, string> {
  * Seeded group split aiming at `valFraction` of each species' clips in validation, always leaving
  * at least one group of every species in training.
  */
+/** Clips in the order of their manifest-relative paths, the same wherever the data sits. */
+const byKey = (a: Clip, b: Clip): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 export function groupSplit(clips: readonly Clip[], valFraction = 0.25, seed = 1): SplitResult {
   const r = seededRandom(seed);
   const groupOf = mergedGroups(clips);
@@ -80,7 +83,7 @@ export function groupSplit(clips: readonly Clip[], valFraction = 0.25, seed = 1)
   }
   // Single-group species: a seeded clip-level split inside the tape, reported apart.
   for (const sp of sameTapeSpecies) {
-    const mine = shuffled(clips.filter((c) => c.species === sp).map((c) => c.path).sort(), r);
+    const mine = shuffled(clips.filter((c) => c.species === sp).sort(byKey).map((c) => c.path), r);
     const k = Math.max(1, Math.round(valFraction * mine.length));
     if (mine.length >= 2) mine.slice(0, k).forEach((p) => valPaths.add(p));
   }
