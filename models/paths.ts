@@ -3,3 +3,17 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The shared data folder: HYDROMON_DATA, else ../shared/data beside the project. */
+export function dataRoot(): string {
+  return process.env.HYDROMON_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
+}
+
+/**
+ * A path as a model card writes it (`$HYDROMON_DATA/…`, relative to the project, or absolute; see
+ * train-run.ts) back to one that opens here, so scripts can read a card trained at another path.
+ */
+export function cardPath(p: string): string {
+  if (p === '$HYDROMON_DATA' || p.startsWith('$HYDROMON_DATA/')) return dataRoot() + p.slice('$HYDROMON_DATA'.length);
+  return resolve(projectRoot, p);
+}

@@ -14,10 +14,10 @@ import { BACKGROUND } from '../models/dataset.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
 import { classificationMetrics } from '../models/metrics.ts';
-import { projectRoot } from '../models/paths.ts';
+import { dataRoot } from '../models/paths.ts';
 import { groupSplit } from '../models/split.ts';
 
-const data = process.env.HYDROMON_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
+const data = dataRoot();
 const manifests = [join(data, 'watkins', 'manifest.csv'), join(data, 'killer-whale-srkw', 'manifest.csv')];
 
 type Rows = Float32Array[];

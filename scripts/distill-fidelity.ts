@@ -11,10 +11,10 @@ import { loadClassifier } from '../models/classifier.ts';
 import { argmaxOf } from '../models/clip-aggregate.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
-import { projectRoot } from '../models/paths.ts';
+import { dataRoot } from '../models/paths.ts';
 import { groupSplit } from '../models/split.ts';
 
-const data = process.env.HYDROMON_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
+const data = dataRoot();
 const manifests = [join(data, 'watkins', 'manifest.csv'), join(data, 'killer-whale-srkw', 'manifest.csv')];
 
 /** Whole-clip probabilities of one model folder on the given clips' features. */

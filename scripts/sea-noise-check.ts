@@ -15,6 +15,7 @@ import { loadClassifier, type SyncClassifier } from '../models/classifier.ts';
 import { argmaxOf } from '../models/clip-aggregate.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests } from '../models/manifest.ts';
+import { cardPath } from '../models/paths.ts';
 import { seededRandom, uniform } from '../models/random.ts';
 import { SEA_NOISE_KINDS, seaNoiseSignal, shrimpAtRate, type SeaNoiseKind } from '../models/sea-noise.ts';
 import { groupSplit } from '../models/split.ts';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
       const card = JSON.parse(readFileSync(join(resolve(dir), 'card.json'), 'utf8')) as CardFacts;
       const probe = probeDetections(clf, probes, sr);
       const refit = / --refit-all\b/.test(card.command);
-      const calls = refit ? null : await callsInSeaNoise(clf, card.manifests, card.seed, snr);
+      const calls = refit ? null : await callsInSeaNoise(clf, card.manifests.map(cardPath), card.seed, snr);
       const byRate = shrimpByRate(clf, sr, 12);
       out.push({ dir, threshold: clf.threshold, probe, snrDb: snr, calls, shrimpByRate: byRate });
       if (!values.json) {

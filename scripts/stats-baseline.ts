@@ -14,7 +14,7 @@ import { defaultFeatureConfig } from '../models/feature-config.ts';
 import { featuresOf } from '../models/features.ts';
 import { readManifests, type Clip } from '../models/manifest.ts';
 import { classificationMetrics } from '../models/metrics.ts';
-import { projectRoot } from '../models/paths.ts';
+import { dataRoot } from '../models/paths.ts';
 import { groupSplit } from '../models/split.ts';
 
 type Stat = 'mean' | 'std' | 'step';
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { splits: { type: 'string', default: '1,2,3' }, lambda: { type: 'string', default: '0.1' }, stats: { type: 'string', default: 'mean,std,step' } } });
   const which = values.stats.split(',') as Stat[];
   const lambda = Number(values.lambda);
-  const data = process.env.HYDROMON_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
+  const data = dataRoot();
   const clips = readManifests([join(data, 'watkins', 'manifest.csv'), join(data, 'killer-whale-srkw', 'manifest.csv')]);
   const cfg = defaultFeatureConfig;
   await initDsp();
