@@ -31,6 +31,8 @@ export interface CardInput {
   readonly branchEpochs?: { readonly conv: number; readonly stats: number };
   /** Statistics-head models: the conv branch's logits count this much in the sum (absent = 1). */
   readonly convWeight?: number;
+  /** Size of the random recorder response in training when not the default 4 dB (--recorder-response). */
+  readonly recorderResponseDb?: number;
   /** The shipped model was trained again on every clip (validation tapes too) for bestEpoch epochs. */
   readonly refit?: { readonly clips: number; readonly epochs: number; readonly examples: number };
   readonly epochs: number;
@@ -115,7 +117,7 @@ export function renderCard(c: CardInput): string {
   }
   lines.push('## Data', '');
   lines.push(`Manifests: ${c.manifests.map((m) => `\`${m}\``).join(', ')}. ${c.nTrainClips} training clips, ${c.nValClips} validation clips. Continuous recordings used for training (call windows and call-free background windows): ${c.trainedOnRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}; held out for validation and the streaming check: ${c.heldOutRecordings.map((r) => `\`${r}\``).join(', ') || 'none'}.`, '');
-  lines.push((c.refit ? 'Training examples per label of the shipped refit ' : 'Training examples per label ') + `(after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to ${bandLimitText(c.cfg.sampleRate)} recorder rates, time masking; and in every epoch a random smooth recorder frequency response (±4 dB/k on cepstral coefficients 1–6)):`, '');
+  lines.push((c.refit ? 'Training examples per label of the shipped refit ' : 'Training examples per label ') + `(after augmentation: each clip gives one whole-clip "event" view and several 1.5–3 s "sliding window" views embedded in real ocean noise or cropped; random gain ±20 dB, ocean noise at 0–25 dB SNR, white noise, band-limiting to ${bandLimitText(c.cfg.sampleRate)} recorder rates, time masking; and in every epoch a random smooth recorder frequency response (±${c.recorderResponseDb ?? 4} dB/k on cepstral coefficients 1–6)):`, '');
   lines.push('| label | examples |', '|---|---|', ...Object.entries(c.trainCounts).sort().map(([l, n]) => `| ${l} | ${n} |`), '');
   lines.push('## Split', '');
   lines.push('Seeded split by recording tape (`tape_id`; clips naming two tapes merge them), about 25 % of each species\' clips in validation; no tape on both sides. Continuous recordings are split by file.', '');

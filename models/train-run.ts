@@ -120,7 +120,7 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
     refit: res.refit ? { clips: res.split.train.length + res.split.val.length, epochs: res.bestEpoch, examples: res.refit.nTrain } : undefined,
     nTrainClips: res.split.train.length, nValClips: res.split.val.length, groupsPerSpecies: groups, sameTapeSpecies: res.split.sameTapeSpecies,
     trainedOnRecordings: res.trainedOn.map((r) => basename(r.path)), heldOutRecordings: res.heldOut.map((r) => basename(r.path)),
-    bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), ...(o.convWeight !== undefined && o.convWeight !== 1 ? { convWeight: o.convWeight } : {}), epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
+    bestEpoch: res.bestEpoch, ...(res.branchEpochs ? { branchEpochs: res.branchEpochs } : {}), ...(o.convWeight !== undefined && o.convWeight !== 1 ? { convWeight: o.convWeight } : {}), ...(o.recorderResponseDb !== undefined && o.recorderResponseDb !== 4 ? { recorderResponseDb: o.recorderResponseDb } : {}), epochs: res.history.length, epochSeconds: res.history.reduce((a, e) => a + e.seconds, 0) / Math.max(1, res.history.length),
     disjointTop, disjointThresholded, sameTapeTop, continuousThresholded, resampling, stream, baselines, confusionPng: 'confusion.png',
     calibration: res.calibration,
     ...(crossSplits ? { crossSplits } : {}),

@@ -53,6 +53,8 @@ export interface TrainOptions {
   readonly labelSmoothing?: number;
   /** Mixup α: each epoch blends every example with a random partner, λ ~ Beta(α, α) (see mixup.ts). Default 0 = off. */
   readonly mixup?: number;
+  /** Size of the random recorder response drawn for every example each epoch: aₖ ~ N(0, (dB / k)²) (channelOffsets). Default 4. */
+  readonly recorderResponseDb?: number;
   /** Background examples of synthetic input faults (noise, DC, hum, clipping, near-silence) added to training when it has a background class; default 240, 0 = none (synthetic-background.ts). */
   readonly syntheticBackground?: number;
   /** Which fault signals those are (default DEFAULT_SYNTHETIC_KINDS). */
@@ -212,15 +214,15 @@ export function calibrateThreshold(probs: readonly Float32Array[], truth: readon
 
 /**
  * Random recorder frequency responses, per example: a smooth gain curve over the mel bands,
- * g(m) = Σₖ aₖ·cos(πk(m+½)/M) with aₖ ~ N(0, (4 dB / k)²), k = 1…6. A filter multiplies power, so
+ * g(m) = Σₖ aₖ·cos(πk(m+½)/M) with aₖ ~ N(0, (db / k)²) (default 4 dB), k = 1…6. A filter multiplies power, so
  * it adds g to every frame's log-mel, and through the orthonormal DCT adds aₖ·√(M/2) to MFCC k
  * alone, the same in every frame. Returned already divided by the normalisation std.
  */
-export function channelOffsets(n: number, nMels: number, nMfcc: number, std: readonly number[], r: () => number): Float32Array {
+export function channelOffsets(n: number, nMels: number, nMfcc: number, std: readonly number[], r: () => number, db = 4): Float32Array {
   const out = new Float32Array(n * nMfcc);
   const scale = Math.sqrt(nMels / 2);
   for (let i = 0; i < n; i++) {
-    for (let k = 1; k <= Math.min(6, nMfcc - 1); k++) out[i * nMfcc + k] = (gaussian(r) * (4 / k) * scale) / std[k];
+    for (let k = 1; k <= Math.min(6, nMfcc - 1); k++) out[i * nMfcc + k] = (gaussian(r) * (db / k) * scale) / std[k];
   }
   return out;
 }
@@ -229,10 +231,10 @@ export function channelOffsets(n: number, nMels: number, nMfcc: number, std: rea
 interface Distiller { readonly teachers: readonly Teacher[]; readonly options: DistillOptions; readonly log: (msg: string) => void }
 
 /** One epoch over all examples in a seeded order, each with a fresh random recorder response. */
-async function fitEpoch(model: tf.LayersModel, heads: number, statsMask: tf.Tensor1D | null, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
+async function fitEpoch(model: tf.LayersModel, heads: number, statsMask: tf.Tensor1D | null, xAll: tf.Tensor3D, yAll: tf.Tensor, n: number, cfg: FeatureConfig, norm: { mean: number[]; std: number[] }, r: () => number, bs: number, classWeight: Record<number, number>, smoothing: number, mixup: number, responseDb: number, distill: Distiller | null, onBatch: (batch: number, batches: number) => void): Promise<number> {
   const order = shuffleInPlace([...Array(n).keys()], r);
   const idx = tf.tensor1d(order, 'int32');
-  const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r), [n, 1, cfg.nMfcc]);
+  const eq = tf.tensor3d(channelOffsets(n, cfg.nMels, cfg.nMfcc, norm.std, r, responseDb), [n, 1, cfg.nMfcc]);
   const k = yAll.shape[1] ?? 1;
   // the recorder response shifts the MFCC frames only, not the rhythm row after them
   let xs = tf.tidy(() => {
@@ -387,7 +389,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(fit.model, fit.heads, statsMask, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, distill, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(fit.model, fit.heads, statsMask, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, o.recorderResponseDb ?? 4, distill, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const { m, score } = selection(probs);
       let branchScores: EpochLog['branchScores'];
@@ -455,7 +457,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rBranches = branchEpochs ? new BranchCheckpoints(rModel) : null;
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rFit.model, rFit.heads, rMask, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rFit.model, rFit.heads, rMask, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, o.recorderResponseDb ?? 4, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         if (rBranches && branchEpochs) for (const b of ['conv', 'stats'] as const) if (epoch === branchEpochs[b]) rBranches.keep(b, epoch);
       }

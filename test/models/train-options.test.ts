@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveClassifier } from '../../models/model-io.ts';
-import { train, type TrainOptions } from '../../models/train.ts';
+import { channelOffsets, train, type TrainOptions } from '../../models/train.ts';
+import { seededRandom } from '../../models/random.ts';
 import { mix, noise, tone, writeWav } from '../helpers/signals.ts';
 
 function toneManifest(): string {
@@ -88,4 +89,37 @@ describe('training option: distillation from saved teachers', () => {
     writeFileSync(join(swapped, 'labels.json'), JSON.stringify([...labels].reverse()));
     await expect(train({ ...base, teachers: [teacher, swapped] })).rejects.toThrow(/same classes in the same order/);
   }, 180_000);
+});
+
+describe('training option: size of the random recorder response', () => {
+  it('draws N(0, (dB/k)²) dB on cepstral coefficients 1–6 only, scaling one random stream', () => {
+    const nMels = 64, nMfcc = 20, n = 20000, std = Array.from({ length: nMfcc }, (_, k) => 1 + k); // per-coefficient normalisation
+    const at = (db: number) => channelOffsets(n, nMels, nMfcc, std, seededRandom(5), db);
+    const four = at(4), eight = at(8), zero = at(0);
+    expect(Array.from(eight)).toEqual(Array.from(four, (v) => 2 * v)); // same draws, twice the size
+    expect(zero.every((v) => v === 0)).toBe(true);
+    expect(Array.from(four)).toEqual(Array.from(channelOffsets(n, nMels, nMfcc, std, seededRandom(5)))); // 4 dB is the default
+    for (let k = 0; k < nMfcc; k++) {
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += (four[i * nMfcc + k] * std[k]) ** 2;
+      const sd = Math.sqrt(ss / n), want = k >= 1 && k <= 6 ? (4 / k) * Math.sqrt(nMels / 2) : 0;
+      if (want === 0) expect(sd).toBe(0);
+      else expect(Math.abs(sd / want - 1)).toBeLessThan(0.03);
+    }
+  });
+  it('a larger response changes training and nothing else (split, examples)', async () => {
+    const dir = toneManifest();
+    const base = baseOptions(dir);
+    const run = async (o: Partial<TrainOptions>) => {
+      const r = await train({ ...base, ...o });
+      const out = { loss: r.history.map((h) => h.loss), val: r.split.val.map((c) => c.path), nTrain: r.nTrain };
+      r.model.dispose();
+      return out;
+    };
+    const dflt = await run({}), four = await run({ recorderResponseDb: 4 }), twelve = await run({ recorderResponseDb: 12 });
+    expect(four).toEqual(dflt);
+    expect(twelve.val).toEqual(dflt.val);
+    expect(twelve.nTrain).toBe(dflt.nTrain);
+    expect(twelve.loss).not.toEqual(dflt.loss);
+  }, 120_000);
 });

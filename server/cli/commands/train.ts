@@ -69,6 +69,7 @@ export function register(program: Command): void {
     .option('--refit-all', 'after the split run picks the epoch count, train the shipped model again on every clip (validation tapes too); the card reports the split model\'s numbers')
     .option('--analysis-rate <hz>', 'analysis sample rate every input is brought to (16000 or 32000; 32000 keeps whistles above 8 kHz)', String(DEFAULT_ANALYSIS_RATE))
     .option('--label-smoothing <e>', 'label smoothing ε (0–1): targets (1 − ε)·one-hot + ε/classes', '0')
+    .option('--recorder-response <dB>', 'size of the random smooth recorder frequency response drawn for every example each epoch (coefficient k gets N(0, (dB/k)²) dB)', '4')
     .option('--mixup <alpha>', 'mixup α: blend each training example with a random partner (features and targets), λ ~ Beta(α, α); 0 = off', '0')
     .option('--init-seed <n>', 'seed of weight init, dropout and shuffling only (default: --seed); the split and augmented examples stay those of --seed')
     .option('--teacher <dir>', 'distil from this saved model trained on the same split seed (split model, not a refit); repeat for an ensemble: targets become α·one-hot + (1 − α)·mean teacher probabilities on the same augmented view', collect, [])
@@ -91,7 +92,7 @@ export function register(program: Command): void {
     .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.6')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; syntheticKinds: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; recorderResponse: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; syntheticKinds: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       // The shipped recipe is the default for tcn-cmn-stats; the other architectures have no statistics head to apply it to.
       const stats = opts.arch === 'tcn-cmn-stats';
@@ -115,6 +116,7 @@ export function register(program: Command): void {
         background: opts.background.map((b) => resolve(b)),
         holdout: opts.holdout,
         labelSmoothing: unitInterval('label-smoothing', opts.labelSmoothing),
+        recorderResponseDb: nonNegative('recorder-response', opts.recorderResponse),
         mixup: nonNegative('mixup', opts.mixup),
         headLoss: opts.headLoss,
         statsViews,
