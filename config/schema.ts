@@ -2,6 +2,7 @@
 // error naming the field, not a station that silently does nothing for a month.
 import { z } from 'zod';
 import { alertsConfigSchema } from '../server/alerts/rules.ts';
+import { EVENT_DEFAULTS } from '../streams/operators/events.ts';
 
 const positive = z.number().positive();
 
@@ -14,14 +15,14 @@ export const slidingSchema = z
 
 export const eventsSchema = z
   .object({
-    minS: positive.default(0.05),
-    maxS: positive.default(30),
-    thresholdDb: positive.default(8),
-    hysteresisDb: z.number().min(0).default(3),
-    hangoverS: z.number().min(0).default(0.15),
-    floorS: positive.default(30),
-    padS: z.number().min(0).default(0.1),
-    bandHz: z.tuple([z.number().min(0), positive]).default([20, 8000]),
+    minS: positive.default(EVENT_DEFAULTS.minS),
+    maxS: positive.default(EVENT_DEFAULTS.maxS),
+    thresholdDb: positive.default(EVENT_DEFAULTS.thresholdDb),
+    hysteresisDb: z.number().min(0).default(EVENT_DEFAULTS.hysteresisDb),
+    hangoverS: z.number().min(0).default(EVENT_DEFAULTS.hangoverS),
+    floorS: positive.default(EVENT_DEFAULTS.floorS),
+    padS: z.number().min(0).default(EVENT_DEFAULTS.padS),
+    bandHz: z.tuple([z.number().min(0), positive]).default((): [number, number] => [EVENT_DEFAULTS.bandHz[0], EVENT_DEFAULTS.bandHz[1]]),
   })
   .strict()
   .refine((e) => e.maxS >= e.minS, { message: 'maxS must be at least minS', path: ['maxS'] })

@@ -1,9 +1,11 @@
 // Clip-level evaluation of a model folder on manifests: each clip is one event, as the live
-// pipeline's energy events present it; decisions include the threshold ('unknown' below it).
+// pipeline's energy events present it; decisions include the threshold ('unknown' below it). A clip
+// over LONG_CLIP_S s is decided, as `classify` decides it, by the vote of its energy events.
 import { initDsp } from '../streams/dsp/fft.ts';
 import { readMono } from './audio.ts';
 import { loadClassifier } from './classifier.ts';
 import { featuresOf } from './features.ts';
+import { eventVote, LONG_CLIP_S } from './long-clip.ts';
 import { missingClips, readManifests } from './manifest.ts';
 import { classificationMetrics, type Metrics } from './metrics.ts';
 
@@ -12,6 +14,8 @@ export interface Evaluation {
   readonly metrics: Metrics;
   /** Rows whose species the model does not know. */
   readonly skipped: number;
+  /** Clips longer than LONG_CLIP_S s decided by the vote of their energy events (long-clip.ts). */
+  readonly byEvents: number;
 }
 
 export async function evaluateClips(manifests: readonly string[], modelDir?: string): Promise<Evaluation> {
@@ -23,18 +27,23 @@ export async function evaluateClips(manifests: readonly string[], modelDir?: str
     if (missing.length > 0) throw new Error(`${missing.length} clip(s) in the manifests are missing, e.g. ${missing[0].path}`);
     const known = clips.filter((c) => clf.labels.includes(c.species));
     const truth: string[] = [], pred: string[] = [];
+    let byEvents = 0;
     for (let i = 0; i < known.length; i += 64) {
       const part = known.slice(i, i + 64);
       const xs: Float32Array[] = [];
+      const votes: (string | null)[] = [];
       for (const c of part) {
         const a = await readMono(c.path);
         if (a.samples.length === 0) throw new Error(`${c.path}: no samples`);
         xs.push(featuresOf(a.samples, a.sampleRate, clf.featureConfig));
+        // as `classify` does: a clip over LONG_CLIP_S s by the vote of its events, when any is a detection
+        const vote = a.samples.length > LONG_CLIP_S * a.sampleRate ? await eventVote(a.samples, a.sampleRate, clf) : null;
+        votes.push(vote?.species ?? null);
       }
       const ps = await clf.predict(xs);
-      part.forEach((c, k) => { truth.push(c.species); pred.push(ps[k].species); });
+      part.forEach((c, k) => { truth.push(c.species); pred.push(votes[k] ?? ps[k].species); if (votes[k]) byEvents++; });
     }
-    return { model: clf.name, metrics: classificationMetrics(truth, pred, clf.labels), skipped: clips.length - known.length };
+    return { model: clf.name, metrics: classificationMetrics(truth, pred, clf.labels), skipped: clips.length - known.length, byEvents };
   } finally {
     clf.dispose();
   }

@@ -12,6 +12,9 @@ import { RunBuffer } from '../run-buffer.ts';
 import { stateful } from './stateful.ts';
 import type { AnalysisBlock, Window } from '../types.ts';
 
+/** The detector's defaults (the stations file's `events: {}`; config/schema.ts takes them from here). */
+export const EVENT_DEFAULTS = { minS: 0.05, maxS: 30, thresholdDb: 8, hysteresisDb: 3, hangoverS: 0.15, floorS: 30, padS: 0.1, bandHz: [20, 8000] as [number, number] };
+
 export interface EventOptions {
   readonly minS: number;
   readonly maxS: number;

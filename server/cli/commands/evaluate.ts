@@ -15,10 +15,10 @@ export function register(program: Command): void {
       const r = await evaluateClips(opts.manifest, opts.model);
       const { n, accuracy, macro_f1, per_class, confusion } = r.metrics;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ n, accuracy, macro_f1, per_class, confusion, skipped: r.skipped }, null, 1) + '\n');
+        process.stdout.write(JSON.stringify({ n, accuracy, macro_f1, per_class, confusion, skipped: r.skipped, by_events: r.byEvents }, null, 1) + '\n');
         return;
       }
-      const out: string[] = [`model ${r.model}: ${n} clips, accuracy ${(100 * accuracy).toFixed(1)} %, macro-F1 ${macro_f1.toFixed(3)}, skipped ${r.skipped} (species unknown to the model)`];
+      const out: string[] = [`model ${r.model}: ${n} clips, accuracy ${(100 * accuracy).toFixed(1)} %, macro-F1 ${macro_f1.toFixed(3)}, skipped ${r.skipped} (species unknown to the model)${r.byEvents > 0 ? `, ${r.byEvents} clip(s) over 10 s decided by their energy events` : ''}`];
       out.push('class'.padEnd(28) + 'precision  recall  f1     support');
       for (const [l, c] of Object.entries(per_class)) {
         if (c.support === 0 && c.precision === 0) continue;
