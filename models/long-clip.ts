@@ -8,7 +8,7 @@ import { EVENT_DEFAULTS } from '../streams/operators/events.ts';
 import { stationPipeline } from '../streams/station.ts';
 import type { PcmChunk, WindowClassifier } from '../streams/types.ts';
 
-/** Files longer than this are classified by their events; the training clips are all shorter (at most 8.7 s). */
+/** Files longer than this are classified by their events (the Watkins training clips are at most 8.7 s, six of the 37 killer-whale clips 10–17 s). */
 export const LONG_CLIP_S = 10;
 
 export interface EventVote {

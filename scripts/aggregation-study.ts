@@ -4,6 +4,7 @@
 //   node --import tsx scripts/aggregation-study.ts data/runs/r32000-s1:1 data/runs/r32000-s2:2 …
 // Needs the shared data (HYDROMON_DATA, default ../shared/data). Prints one table per argument
 // and the mean over arguments; --json <file> also writes every number.
+// EVENTS_OVER=<s> (env): decide by energy events from that length on (classify: 10).
 // --long <seconds>: each clip is first set into a recording that long — the held-out background
 // recording 20 dB under the clip's RMS (plus white noise 40 dB under, so no band is empty), the
 // clip added once per 10 s at seeded random places — as a long Watkins cut or a user's file would
@@ -113,7 +114,7 @@ async function views(dirs: readonly string[], seed: number, windowS: number, hop
       const feats = [featuresOf(a.samples, a.sampleRate, cfg), ...spans.map(([s, e]) => featuresOf(x.subarray(s, e), cfg.sampleRate, cfg))];
       const ps = predict(feats);
       // the events' vote (single models only: the pipeline runs one classifier)
-      const vote = clfs.length === 1 && a.samples.length > LONG_CLIP_S * a.sampleRate ? await eventVote(a.samples, a.sampleRate, clfs[0]) : null;
+      const vote = clfs.length === 1 && a.samples.length > Number(process.env.EVENTS_OVER ?? LONG_CLIP_S) * a.sampleRate ? await eventVote(a.samples, a.sampleRate, clfs[0]) : null;
       nViews += feats.length;
       clips.push({ species: c.species, seconds: a.samples.length / a.sampleRate, whole: ps[0], windows: ps.slice(1), ...(vote ? { eventVote: labels.indexOf(vote.species) } : {}) });
     }
