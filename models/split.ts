@@ -41,13 +41,13 @@ export function mergedGroups(clips: readonly Clip[]): Map<string, string> {
   return out;
 }
 
+/** Clips in the order of their manifest-relative paths, the same wherever the data sits. */
+const byKey = (a: Clip, b: Clip): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 /**
  * Seeded group split aiming at `valFraction` of each species' clips in validation, always leaving
  * at least one group of every species in training.
  */
-/** Clips in the order of their manifest-relative paths, the same wherever the data sits. */
-const byKey = (a: Clip, b: Clip): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
 export function groupSplit(clips: readonly Clip[], valFraction = 0.25, seed = 1): SplitResult {
   const r = seededRandom(seed);
   const groupOf = mergedGroups(clips);
