@@ -72,7 +72,7 @@ export interface TrainOptions {
    * from. 'all' (default) every view; 'whole' the whole-clip views and the continuous recordings'
    * windows, not the clips' synthetic sliding windows (the conv branch still learns from all).
    */
-  readonly statsViews?: 'all' | 'whole';
+  readonly statsViews?: 'all' | 'whole' | number;
   /**
    * Statistics-head models: inference adds convWeight × the conv branch's logits to the head's
    * (default 1), applied once training has chosen each branch's weights (weightConvBranch).
@@ -277,11 +277,18 @@ async function fitEpoch(model: tf.LayersModel, heads: number, statsMask: tf.Tens
   return Number(h.history.loss[0]);
 }
 
-/** 1 where the statistics head learns from an example, 0 where not (statsViews 'whole': clips' sliding windows); null = everywhere. */
-export function statsViewMask(examples: readonly Example[], views: 'all' | 'whole' | undefined, heads: number): tf.Tensor1D | null {
-  if (views !== 'whole') return null;
-  if (heads < 2) throw new Error('statsViews whole: only a statistics-head model trained with separate losses has a statistics head to restrict');
-  return tf.tensor1d(examples.map((e) => (e.clipWindow ? 0 : 1)), 'float32');
+/**
+ * 1 where the statistics head learns from an example, 0 where not: statsViews 'whole' leaves out
+ * the clips' sliding windows, a share p ∈ (0, 1) keeps that share of them (a seeded draw over the
+ * examples in order), 'all' or undefined = everywhere (null).
+ */
+export function statsViewMask(examples: readonly Example[], views: 'all' | 'whole' | number | undefined, heads: number): tf.Tensor1D | null {
+  if (views === undefined || views === 'all' || views === 1) return null;
+  if (heads < 2) throw new Error('statsViews: only a statistics-head model trained with separate losses has a statistics head to restrict');
+  const share = views === 'whole' ? 0 : views;
+  if (!(share >= 0 && share < 1)) throw new Error(`statsViews: a share of the sliding windows from 0 to 1, not ${views}`);
+  const r = seededRandom(0x57a75);
+  return tf.tensor1d(examples.map((e) => (e.clipWindow ? (r() < share ? 1 : 0) : 1)), 'float32');
 }
 
 async function mapSeq<T, U>(xs: readonly T[], f: (x: T) => Promise<U>): Promise<U[]> {

@@ -38,6 +38,19 @@ describe('statistics-head views', () => {
     expect(() => statsViewMask(ex, 'whole', 1)).toThrow(/separate losses/);
   });
 
+  it('a share keeps that share of the clip windows (seeded), every other view, and 0 is the default', () => {
+    const ex = Array.from({ length: 4000 }, (_, i) => ({ x: new Float32Array(1), label: 'a', source: 's', ...(i % 4 ? { clipWindow: true } : {}) })) as Example[];
+    const at = (v: number | 'whole'): number[] => { const m = statsViewMask(ex, v, 2)!; const d = Array.from(m.dataSync()); m.dispose(); return d; };
+    const half = at(0.5);
+    expect(half.filter((v, i) => i % 4 === 0).every((v) => v === 1)).toBe(true); // whole views always
+    const kept = half.filter((v, i) => i % 4 !== 0).reduce((a, b) => a + b, 0) / 3000;
+    expect(Math.abs(kept - 0.5)).toBeLessThan(0.04);
+    expect(at(0.5)).toEqual(half); // the same draw every time
+    expect(at(0)).toEqual(at('whole'));
+    expect(statsViewMask(ex, 1, 2)).toBeNull();
+    expect(() => statsViewMask(ex, 1.5, 2)).toThrow(/from 0 to 1/);
+  });
+
   it('a zeroed statistics copy of the target gives the statistics head no gradient, the conv branch still one', () => {
     const model = buildArch('tcn-cmn-stats', { frames: 16, nMfcc: 6, nClasses: 3, seed: 4 });
     const view = trainingView(model).model;

@@ -86,7 +86,7 @@ export function register(program: Command): void {
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--cross-splits <n>', 'also train the recipe on split seeds seed+1 … seed+n−1 (no refit, no streaming check) and report every split and their mean in the card: one split moves by several points', '1')
     .option('--no-branch-checkpoints', 'statistics-head models with separate losses: one checkpoint for the whole model (chosen by the summed output) instead of each branch at the epoch where it scored best alone')
-    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows; the default); the conv branch learns from all')
+    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows; the default), or those and a share (0–1) of the sliding windows; the conv branch learns from all')
     .option('--conv-weight <w>', 'tcn-cmn-stats: inference adds w × the conv branch\'s logits to the statistics head\'s (0–1; 1 = plain sum; default 0.2 for tcn-cmn-stats)')
     .option('--rhythm', 'tcn-cmn-stats only (its default): add the envelope-rhythm row (autocorrelation of band energies at 16 ms … 1.28 s, onsets) to the features and the statistics head')
     .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
@@ -98,10 +98,11 @@ export function register(program: Command): void {
       const stats = opts.arch === 'tcn-cmn-stats';
       if (opts.rhythm === true && !stats) throw new Error(`--rhythm needs --arch tcn-cmn-stats (only its statistics head reads the rhythm row), not ${opts.arch}`);
       if (opts.convWeight !== undefined && !stats) throw new Error(`--conv-weight needs --arch tcn-cmn-stats (a conv branch and a statistics head), not ${opts.arch}`);
-      if (opts.statsViews !== undefined && opts.statsViews !== 'all' && opts.statsViews !== 'whole') throw new Error(`--stats-views must be all or whole, not ${opts.statsViews}`);
+      const viewShare = opts.statsViews !== undefined && /^(0(\.\d+)?|1)$/.test(opts.statsViews) ? Number(opts.statsViews) : null;
+      if (opts.statsViews !== undefined && opts.statsViews !== 'all' && opts.statsViews !== 'whole' && viewShare === null) throw new Error(`--stats-views must be all, whole or a share of the sliding windows from 0 to 1, not ${opts.statsViews}`);
       if (opts.statsViews !== undefined && !stats) throw new Error(`--stats-views needs --arch tcn-cmn-stats (it chooses what the statistics head learns from), not ${opts.arch}`);
       const rhythm = opts.rhythm ?? stats;
-      const statsViews: 'all' | 'whole' | undefined = stats ? ((opts.statsViews as 'all' | 'whole' | undefined) ?? (opts.headLoss === 'joint' ? 'all' : 'whole')) : undefined;
+      const statsViews: 'all' | 'whole' | number | undefined = stats ? (viewShare ?? (opts.statsViews as 'all' | 'whole' | undefined) ?? (opts.headLoss === 'joint' ? 'all' : 'whole')) : undefined;
       const convWeight = stats ? unitInterval('conv-weight', opts.convWeight ?? '0.2') : undefined;
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
