@@ -94,7 +94,15 @@ describe('hydromon train options', () => {
 
   it('a conv weight outside 0–1 and an unknown --stats-views are refused', async () => {
     await expect(run(['--conv-weight', '2'])).rejects.toThrow(/conv-weight/);
-    await expect(run(['--stats-views', 'windows'])).rejects.toThrow('--stats-views must be all or whole, not windows');
+    await expect(run(['--stats-views', 'windows'])).rejects.toThrow('--stats-views must be all, whole or a share of the sliding windows from 0 to 1, not windows');
+    await expect(run(['--stats-views', '1.5'])).rejects.toThrow('not 1.5');
+    await expect(run(['--recorder-response', '-1'])).rejects.toThrow('--recorder-response must be a number ≥ 0');
     expect(seen).toHaveLength(0);
+  });
+
+  it('--stats-views takes a share of the sliding windows; --recorder-response a size in dB (4 unless given)', async () => {
+    expect((await run(['--stats-views', '0.25'])).statsViews).toBe(0.25);
+    expect((await run([])).recorderResponseDb).toBe(4);
+    expect((await run(['--recorder-response', '8'])).recorderResponseDb).toBe(8);
   });
 });
