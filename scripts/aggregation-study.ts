@@ -4,7 +4,8 @@
 //   node --import tsx scripts/aggregation-study.ts data/runs/r32000-s1:1 data/runs/r32000-s2:2 …
 // Needs the shared data (HYDROMON_DATA, default ../shared/data). Prints one table per argument
 // and the mean over arguments; --json <file> also writes every number.
-// EVENTS_OVER=<s> (env): decide by energy events from that length on (classify: 10).
+// EVENTS_OVER=<s> (env): decide by energy events from that length on (classify: 10). LONG_BG=<x>
+// (env): the background's RMS as a share of the clip's (default 0.1, i.e. 20 dB under).
 // --long <seconds>: each clip is first set into a recording that long — the held-out background
 // recording 20 dB under the clip's RMS (plus white noise 40 dB under, so no band is empty), the
 // clip added once per 10 s at seeded random places — as a long Watkins cut or a user's file would
