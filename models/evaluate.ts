@@ -30,18 +30,20 @@ export async function evaluateClips(manifests: readonly string[], modelDir?: str
     let byEvents = 0;
     for (let i = 0; i < known.length; i += 64) {
       const part = known.slice(i, i + 64);
+      // each clip's decision: its events' vote, or the index of its one view in the batch below
+      const decided: (string | number)[] = [];
       const xs: Float32Array[] = [];
-      const votes: (string | null)[] = [];
       for (const c of part) {
         const a = await readMono(c.path);
         if (a.samples.length === 0) throw new Error(`${c.path}: no samples`);
-        xs.push(featuresOf(a.samples, a.sampleRate, clf.featureConfig));
         // as `classify` does: a clip over LONG_CLIP_S s by the vote of its events, when any is a detection
         const vote = a.samples.length > LONG_CLIP_S * a.sampleRate ? await eventVote(a.samples, a.sampleRate, clf) : null;
-        votes.push(vote?.species ?? null);
+        if (vote) { decided.push(vote.species); byEvents++; continue; }
+        decided.push(xs.length);
+        xs.push(featuresOf(a.samples, a.sampleRate, clf.featureConfig));
       }
-      const ps = await clf.predict(xs);
-      part.forEach((c, k) => { truth.push(c.species); pred.push(votes[k] ?? ps[k].species); if (votes[k]) byEvents++; });
+      const ps = xs.length > 0 ? await clf.predict(xs) : [];
+      part.forEach((c, k) => { const d = decided[k]; truth.push(c.species); pred.push(typeof d === 'string' ? d : ps[d].species); });
     }
     return { model: clf.name, metrics: classificationMetrics(truth, pred, clf.labels), skipped: clips.length - known.length, byEvents };
   } finally {

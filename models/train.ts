@@ -70,7 +70,8 @@ export interface TrainOptions {
   /**
    * Statistics-head models with separate losses: which training views the statistics head learns
    * from. 'all' (default) every view; 'whole' the whole-clip views and the continuous recordings'
-   * windows, not the clips' synthetic sliding windows (the conv branch still learns from all).
+   * windows, not the clips' synthetic sliding windows (the conv branch still learns from all); a
+   * number p ∈ [0, 1] those and a seeded share p of the sliding windows (statsViewMask).
    */
   readonly statsViews?: 'all' | 'whole' | number;
   /**
