@@ -92,6 +92,11 @@ export function placeAt(signal: Float32Array, atS: number, durS: number, sr: num
   return out;
 }
 
+/** `signal` placed at each of `atS` in `durS` s of noise at `noiseRel` × its RMS: a call inside a longer recording. */
+export function repeatedInNoise(signal: Float32Array, sr: number, durS: number, atS: readonly number[], noiseRel = 0.01, seed = 3): Float32Array {
+  return mix(noise(durS, sr, rms(signal) * noiseRel, seed), ...atS.map((t) => placeAt(signal, t, durS, sr)));
+}
+
 /** Multiply by a constant gain (new array). */
 export function gain(signal: Float32Array, g: number): Float32Array {
   const out = new Float32Array(signal.length);

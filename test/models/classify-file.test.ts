@@ -1,16 +1,16 @@
 // `hydromon classify` as a user runs it, with the shipped model: a clip as short as the training
 // clips is one view; the same calls in a 40 s recording are heard event by event and voted.
-import { mkdtempSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMono } from '../../models/audio.ts';
 import { readManifest } from '../../models/manifest.ts';
+import { dataRoot } from '../../models/paths.ts';
 import { hydromon } from '../helpers/cli.ts';
-import { mix, noise, placeAt, rms, writeWav } from '../helpers/signals.ts';
+import { repeatedInNoise, writeWav } from '../helpers/signals.ts';
 
-const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const dataDir = dataRoot();
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
 if (!hasData) console.warn(`SKIP: classify on real clips — no data at ${dataDir} (set HYDROMON_DATA)`);
 
@@ -27,8 +27,8 @@ describe.skipIf(!hasData)('hydromon classify on a real call, short and long', ()
 
     // the clip three times in 40 s of quiet noise, as a long cut or a user's file would hold it
     const a = await readMono(clip.path);
-    const dur = 40, level = rms(a.samples);
-    const long = mix(noise(dur, a.sampleRate, level * 0.01, 3), ...[10, 20, 30].map((t) => placeAt(a.samples, t, dur, a.sampleRate)));
+    const dur = 40;
+    const long = repeatedInNoise(a.samples, a.sampleRate, dur, [10, 20, 30]);
     const file = join(mkdtempSync(join(tmpdir(), 'classify-long-')), 'long.wav');
     writeWav(file, long, a.sampleRate);
     const r = await hydromon(['classify', file, '--json'], { timeoutMs: 120_000 });

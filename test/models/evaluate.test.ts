@@ -2,14 +2,15 @@
 // and a clip over 10 s decided by its energy events, as `classify` decides it.
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMono } from '../../models/audio.ts';
 import { readManifest } from '../../models/manifest.ts';
+import { dataRoot } from '../../models/paths.ts';
 import { hydromon } from '../helpers/cli.ts';
-import { mix, noise, placeAt, rms, writeWav } from '../helpers/signals.ts';
+import { repeatedInNoise, writeWav } from '../helpers/signals.ts';
 
-const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const dataDir = dataRoot();
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
 if (!hasData) console.warn(`SKIP: evaluate on real clips — no data at ${dataDir} (set HYDROMON_DATA)`);
 
@@ -19,7 +20,7 @@ describe.skipIf(!hasData)('hydromon evaluate on real clips, short and long', () 
     const dir = mkdtempSync(join(tmpdir(), 'evaluate-'));
     copyFileSync(clip.path, join(dir, 'short.wav'));
     const a = await readMono(clip.path);
-    const long = mix(noise(40, a.sampleRate, rms(a.samples) * 0.01, 3), ...[10, 20, 30].map((t) => placeAt(a.samples, t, 40, a.sampleRate)));
+    const long = repeatedInNoise(a.samples, a.sampleRate, 40, [10, 20, 30]);
     writeWav(join(dir, 'long.wav'), long, a.sampleRate);
     writeFileSync(join(dir, 'manifest.csv'), 'path,species\nshort.wav,Ross Seal\nlong.wav,Ross Seal\nshort.wav,Narwhal\n');
     const r = await hydromon(['evaluate', '--manifest', join(dir, 'manifest.csv'), '--json'], { timeoutMs: 120_000 });
