@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The shared data folder: HYDROMON_DATA, else ../shared/data beside the project. */
+/** The shared data folder, absolute: HYDROMON_DATA (a relative one from the working directory), else ../shared/data beside the project. */
 export function dataRoot(): string {
-  return process.env.HYDROMON_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
+  const set = process.env.HYDROMON_DATA;
+  return set ? resolve(set) : resolve(projectRoot, '..', 'shared', 'data');
 }
 
 /**

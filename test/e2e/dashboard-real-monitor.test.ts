@@ -4,17 +4,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from './browser.ts';
 // @ts-expect-error: a plain .mjs script without types, shared with `npm start`
 import { ensureClient } from '../../scripts/ensure-client.mjs';
+import { dataRoot } from '../../models/paths.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = join(root, 'test-artifacts');
-const data = resolve(root, process.env.HYDROMON_DATA ?? '../shared/data');
+const data = dataRoot();
 const recording = join(data, 'killer-whale-srkw', 'S_1.wav');
 const hasData = existsSync(recording);
 if (!hasData) console.warn(`SKIP test/e2e/dashboard-real-monitor.test.ts: ${recording} not found (set HYDROMON_DATA)`);

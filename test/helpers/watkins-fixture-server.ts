@@ -5,8 +5,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { dataRoot } from '../../models/paths.ts';
 import { parseCsv } from '../../models/watkins-download/csv.ts';
 import { encodeWav } from '../../streams/audio/wav-write.ts';
 import { tone } from './signals.ts';
@@ -26,8 +26,7 @@ export interface FixtureSpecies {
   readonly cuts: readonly FixtureCut[];
 }
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const dataDir = process.env.HYDROMON_DATA ?? resolve(projectRoot, '../shared/data');
+export const dataDir = dataRoot();
 export const watkinsMetadataCsv = resolve(dataDir, 'watkins-bestof-metadata.csv');
 export const hasWatkinsMetadata = existsSync(watkinsMetadataCsv);
 

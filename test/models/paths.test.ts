@@ -13,6 +13,12 @@ describe('paths a model card writes', () => {
     expect(dataRoot()).toBe(resolve(projectRoot, '..', 'shared', 'data'));
     expect(cardPath('$HYDROMON_DATA/watkins/manifest.csv')).toBe(join(dataRoot(), 'watkins', 'manifest.csv'));
   });
+  it('a relative HYDROMON_DATA is taken from the working directory and comes back absolute; an empty one is unset', () => {
+    process.env.HYDROMON_DATA = 'some/data';
+    expect(dataRoot()).toBe(resolve(process.cwd(), 'some', 'data'));
+    process.env.HYDROMON_DATA = '';
+    expect(dataRoot()).toBe(resolve(projectRoot, '..', 'shared', 'data'));
+  });
   it('project-relative paths resolve from the project, absolute ones stay', () => {
     expect(cardPath('data/watkins/manifest.csv')).toBe(join(projectRoot, 'data', 'watkins', 'manifest.csv'));
     expect(cardPath('/work/shared/data/x.csv')).toBe('/work/shared/data/x.csv');

@@ -2,18 +2,19 @@
 // and it names a few known clips of the shared data correctly (skipped visibly without data).
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMono } from '../../models/audio.ts';
 import { defaultModelDir, loadClassifier } from '../../models/classifier.ts';
 import { defaultFeatureConfig, featureConfigAt } from '../../models/feature-config.ts';
 import { featuresOf } from '../../models/features.ts';
 import { readManifest } from '../../models/manifest.ts';
+import { dataRoot } from '../../models/paths.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import { faultInputs } from '../../scripts/fault-inputs.ts';
 import { probeDetections, seaNoiseProbes } from '../../scripts/sea-noise-check.ts';
 
-const dataDir = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const dataDir = dataRoot();
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
 if (!hasData) console.warn(`SKIP: shipped model on real clips — no data at ${dataDir} (set HYDROMON_DATA)`);
 const dir = defaultModelDir();

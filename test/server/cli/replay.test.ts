@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hydromon, jsonLines, projectRoot } from '../../helpers/cli.ts';
+import { hydromon, jsonLines } from '../../helpers/cli.ts';
 import { noise, writeWav } from '../../helpers/signals.ts';
+import { dataRoot } from '../../../models/paths.ts';
 
 interface Line {
   station: string;
@@ -74,7 +75,7 @@ describe('hydromon replay', () => {
     expect(r.stderr).toMatch(/--speed/);
   });
 
-  const data = resolve(projectRoot, process.env.HYDROMON_DATA ?? '../shared/data');
+  const data = dataRoot();
   const narw = join(data, 'narw-dclde', 'narw');
   const has = existsSync(narw);
   if (!has) console.warn(`skipping the right-whale folder replay: ${narw} not found (set HYDROMON_DATA)`);

@@ -1,11 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { readAudioFile, openAudioStream, decodeAudio, sniffContainer } from '../../../streams/audio/read.ts';
 import { AudioFormatError } from '../../../streams/audio/errors.ts';
 import { tone, writeWav, quantise16 } from '../../helpers/signals.ts';
+import { dataRoot as sharedData } from '../../../models/paths.ts';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'read-test-')); });
@@ -88,7 +89,7 @@ describe('readAudioFile / openAudioStream pick the reader by content', () => {
   });
 });
 
-const dataRoot = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const dataRoot = sharedData();
 const manifests = ['watkins/manifest.csv', 'killer-whale-srkw/manifest.csv'].map((m) => join(dataRoot, m));
 const hasData = manifests.every((m) => existsSync(m));
 if (!hasData) console.warn(`[skip] real-recording decode test: manifests under ${dataRoot} not found (set HYDROMON_DATA)`);

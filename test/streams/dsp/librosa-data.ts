@@ -1,11 +1,10 @@
 // Where librosa's reference numbers live: $HYDROMON_DATA/librosa (default ../shared/data from the
 // project root). Tests skip visibly when it is absent.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { dataRoot } from '../../../models/paths.ts';
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const dataDir = process.env.HYDROMON_DATA ?? resolve(projectRoot, '../shared/data');
+export const dataDir = dataRoot();
 export const librosaDir = join(dataDir, 'librosa');
 export const hasLibrosa = existsSync(join(librosaDir, 'reference', 'synth22k_10s.f32')) && existsSync(join(librosaDir, 'test-data'));
 if (!hasLibrosa) console.warn(`SKIP: librosa reference data not found under ${librosaDir} (set HYDROMON_DATA)`);

@@ -1,12 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync, readdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import { archiveSource, type ArchiveSourceOptions } from '../../../streams/sources/archive.ts';
 import type { PcmChunk, SourceEvent } from '../../../streams/types.ts';
 import { tone, chirp, noise, mix, writeWav, quantise16 } from '../../helpers/signals.ts';
+import { dataRoot as sharedData } from '../../../models/paths.ts';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'archive-test-')); });
@@ -254,7 +255,7 @@ describe('archiveSource: pacing, cancellation, fatal errors', () => {
   });
 });
 
-const dataRoot = resolve(process.env.HYDROMON_DATA ?? join(process.cwd(), '../shared/data'));
+const dataRoot = sharedData();
 const narw = join(dataRoot, 'narw-dclde', 'narw');
 const hasData = existsSync(narw);
 if (!hasData) console.warn(`[skip] archive real-data test: ${narw} not found (set HYDROMON_DATA)`);
