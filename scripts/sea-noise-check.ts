@@ -6,7 +6,7 @@
 //     SNR, top-label accuracy against the clean clips (a refit saw those clips: skipped);
 //  3. snapping shrimp at fixed snap rates (10 to 3,000 per second): which rates read as calls.
 //   node --import tsx scripts/sea-noise-check.ts [--per 25] [--snr 10] [--json] <model dir> …
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readMono } from '../models/audio.ts';
@@ -103,7 +103,10 @@ async function main(): Promise<void> {
   for (const dir of positionals) {
     const clf = await loadClassifier(resolve(dir));
     try {
-      const card = JSON.parse(readFileSync(join(resolve(dir), 'card.json'), 'utf8')) as CardFacts;
+      const cardFile = join(resolve(dir), 'card.json');
+      // a folder whose training has not finished has weights but no card yet
+      if (!existsSync(cardFile)) throw new Error(`sea-noise-check: ${dir} has no card.json (its training has not finished, or it is not a model folder trained here)`);
+      const card = JSON.parse(readFileSync(cardFile, 'utf8')) as CardFacts;
       const probe = probeDetections(clf, probes, sr);
       const refit = / --refit-all\b/.test(card.command);
       const calls = refit ? null : await callsInSeaNoise(clf, card.manifests.map(cardPath), card.seed, snr);
@@ -121,4 +124,6 @@ async function main(): Promise<void> {
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) await main();
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  main().catch((e: unknown) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 1; });
+}
