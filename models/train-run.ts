@@ -10,6 +10,7 @@ import { saveClassifier } from './model-io.ts';
 import { confusionPng } from './png.ts';
 import { checkCrossSplits, extraSplits, splitScore, type SplitScore } from './cross-splits.ts';
 import { projectRoot } from './paths.ts';
+import { withThresholdFloor } from './threshold.ts';
 import { isDisjointClip, subsetMetrics, train, predictProbs, type TrainOptions, type TrainResult } from './train.ts';
 
 export interface RunOptions extends TrainOptions {
@@ -23,6 +24,8 @@ export interface RunOptions extends TrainOptions {
   readonly skipChecks?: boolean;
   /** When set and a background recording is held out: raise the threshold to keep its false alarms per hour at most this. */
   readonly maxFalseAlarmsPerHour?: number;
+  /** Never ship a threshold below this (threshold.ts); the streaming check then runs at it. */
+  readonly minThreshold?: number;
   /** Species of the annotated calls checked by streaming (default: the first annotated source's). */
   readonly streamSpecies?: string;
   /** Score the recipe on this many split seeds (seed, seed+1, …; the extra ones without refit or streaming check). Default 1. */
@@ -63,26 +66,26 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   let stream: StreamCheck | null = null;
   let threshold = res.threshold;
   let thresholdRule = 'the validation windows and clips (a species named on a background window costs two decisions)';
+  const sameTape = new Set(res.split.sameTapeSpecies);
+  const target = o.streamSpecies ?? o.annotated?.[0]?.species;
+  const streaming = !o.skipChecks && target !== undefined && res.heldOut.some((r) => r.species === target);
+  const maxFa = o.maxFalseAlarmsPerHour;
+  if (streaming && maxFa !== undefined && res.heldOut.some((r) => r.species === null)) {
+    // Raise the threshold until sliding windows over the held-out background stay within
+    // the false-alarm budget (validation data, so the reported rate is optimistic).
+    log('streaming check on the held-out recordings');
+    const sweep = (await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold, false)).sweep;
+    const ok = sweep.find((m) => m.threshold >= threshold && m.backgroundFaPerHour <= maxFa);
+    if (ok && ok.threshold > threshold) {
+      threshold = ok.threshold;
+      thresholdRule = `the held-out background recording: the lowest swept threshold with at most ${maxFa} false alarms per hour of 2 s windows (above the ${res.threshold} that validation decisions alone gave)`;
+    }
+  }
+  ({ threshold, rule: thresholdRule } = withThresholdFloor({ threshold, rule: thresholdRule }, o.minThreshold));
   if (!o.skipChecks) {
-    const sameTape = new Set(res.split.sameTapeSpecies);
     log('checking the validation clips resampled to 22,050 and 48,000 Hz');
     resampling = await resampleCheck(res.split.val.filter((c) => !sameTape.has(c.species)), probs, res.labels, res.cfg, [22050, 48000]);
-    const target = o.streamSpecies ?? o.annotated?.[0]?.species;
-    if (target && res.heldOut.some((r) => r.species === target)) {
-      log('streaming check on the held-out recordings');
-      const maxFa = o.maxFalseAlarmsPerHour;
-      if (maxFa !== undefined && res.heldOut.some((r) => r.species === null)) {
-        // Raise the threshold until sliding windows over the held-out background stay within
-        // the false-alarm budget (validation data, so the reported rate is optimistic).
-        const sweep = (await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold, false)).sweep;
-        const ok = sweep.find((m) => m.threshold >= threshold && m.backgroundFaPerHour <= maxFa);
-        if (ok && ok.threshold > threshold) {
-          threshold = ok.threshold;
-          thresholdRule = `the held-out background recording: the lowest swept threshold with at most ${maxFa} false alarms per hour of 2 s windows (above the ${res.threshold} that validation decisions alone gave)`;
-        }
-      }
-      stream = await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold);
-    }
+    if (streaming) stream = await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold);
   }
   await saveClassifier(o.out, {
     model: shipped.model, labels: res.labels, featureConfig: res.cfg,

@@ -41,9 +41,12 @@ describe('training smoke test (tones as species)', () => {
     const summary = await trainAndWrite({
       manifests: [join(dir, 'manifest.csv')], arch: 'tcn', epochs: 6, patience: 6, seed: 3, batchSize: 8, learningRate: 3e-3,
       dataset: { variantsPerClip: 3, cacheDir: join(dir, 'cache') },
-      out, command: 'test', skipChecks: true, onEpoch: (e) => epochs.push(e.loss),
+      out, command: 'test', skipChecks: true, onEpoch: (e) => epochs.push(e.loss), minThreshold: 0.99,
     });
     expect(epochs.length).toBeGreaterThan(1);
+    // the floor holds without the checks too, and the card says what set the threshold
+    expect(JSON.parse(readFileSync(join(out, 'classifier.json'), 'utf8')).threshold).toBe(0.99);
+    expect(JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')).thresholdRule).toMatch(/^its floor \(--min-threshold 0\.99\), above the 0\.\d+ chosen on the validation windows and clips/);
     expect(Math.min(...epochs.slice(1))).toBeLessThan(epochs[0]); // it learned something
     for (const f of ['model.json', 'weights.bin', 'labels.json', 'feature-config.json', 'classifier.json', 'MODEL_CARD.md', 'confusion.png', 'metrics.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);

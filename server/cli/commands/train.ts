@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { resolve } from 'node:path';
-import { ARCH_NAMES, isArchName } from '../../../models/arch-names.ts';
+import { ARCH_NAMES, DEFAULT_MIN_THRESHOLD, DEFAULT_STATS_VIEWS, isArchName } from '../../../models/arch-names.ts';
 import { DEFAULT_ANALYSIS_RATE, featureConfigAt } from '../../../models/feature-config.ts';
 import { parseSeaNoiseKinds, SEA_NOISE_KINDS } from '../../../models/sea-noise.ts';
 import { DEFAULT_SYNTHETIC_KINDS, parseSyntheticKinds, SYNTHETIC_KINDS } from '../../../models/synthetic-background.ts';
@@ -25,6 +25,13 @@ function nonNegativeInt(name: string, v: string): number {
 function unitInterval(name: string, v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`--${name} must be a number from 0 to 1, got '${v}'`);
+  return n;
+}
+
+function belowOne(name: string, v: string): number {
+  const n = Number(v);
+  // a threshold of 1 would never detect anything
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new Error(`--${name} must be a number from 0 up to (not including) 1, got '${v}'`);
   return n;
 }
 
@@ -86,13 +93,14 @@ export function register(program: Command): void {
     .option('--head-loss <how>', 'tcn-cmn-stats only: "separate" trains the conv branch and the statistics head each on its own cross-entropy, "joint" trains them through their summed logits', 'separate')
     .option('--cross-splits <n>', 'also train the recipe on split seeds seed+1 … seed+n−1 (no refit, no streaming check) and report every split and their mean in the card: one split moves by several points', '1')
     .option('--no-branch-checkpoints', 'statistics-head models with separate losses: one checkpoint for the whole model (chosen by the summed output) instead of each branch at the epoch where it scored best alone')
-    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows; the default), or those and a share (0–1) of the sliding windows; the conv branch learns from all')
+    .option('--stats-views <which>', 'tcn-cmn-stats with separate losses: "all" training views teach the statistics head, or only the "whole"-clip views and the continuous recordings\' windows (not the clips\' synthetic sliding windows), or those and a share (0–1) of the sliding windows (default 0.25); the conv branch learns from all')
     .option('--conv-weight <w>', 'tcn-cmn-stats: inference adds w × the conv branch\'s logits to the statistics head\'s (0–1; 1 = plain sum; default 0.2 for tcn-cmn-stats)')
     .option('--rhythm', 'tcn-cmn-stats only (its default): add the envelope-rhythm row (autocorrelation of band energies at 16 ms … 1.28 s, onsets) to the features and the statistics head')
     .option('--no-rhythm', 'tcn-cmn-stats: features without the rhythm row')
     .option('--band-limit-p <p>', 'share of training clip views band-limited to a slower recorder (0–1)', '0.6')
     .option('--max-false-alarms-per-hour <n>', 'raise the threshold until held-out background recordings give at most n false alarms per hour', '10')
-    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; recorderResponse: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; syntheticKinds: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string }) => {
+    .option('--min-threshold <p>', 'never ship a detection threshold below p (0–1), whatever calibration chose: the held-out background has no ship, shrimp, echo-sounder or test-signal sounds (default 0.5 for tcn-cmn-stats, else none)')
+    .action(async (opts: { manifest: string[]; out: string; annotations: string[]; annotatedSpecies: string; background: string[]; holdout: string[]; arch: string; epochs: string; patience: string; seed: string; batchSize: string; name?: string; compare: string[]; skipChecks?: boolean; refitAll?: boolean; maxFalseAlarmsPerHour: string; variants: string; analysisRate: string; bandLimitP: string; labelSmoothing: string; recorderResponse: string; mixup: string; initSeed?: string; teacher: string[]; refitTeacher: string[]; distillAlpha?: string; distillTemperature?: string; headLoss: string; branchCheckpoints: boolean; crossSplits: string; temperature: boolean; syntheticBackground: string; syntheticKinds: string; seaNoise?: string; seaNoiseMix?: string; seaNoiseKinds: string; seaNoiseMixKinds?: string; rhythm?: boolean; statsViews?: string; convWeight?: string; minThreshold?: string }) => {
       if (!isArchName(opts.arch)) throw new Error(`--arch must be one of ${ARCH_NAMES.join(', ')}`);
       // The shipped recipe is the default for tcn-cmn-stats; the other architectures have no statistics head to apply it to.
       const stats = opts.arch === 'tcn-cmn-stats';
@@ -102,7 +110,7 @@ export function register(program: Command): void {
       if (opts.statsViews !== undefined && opts.statsViews !== 'all' && opts.statsViews !== 'whole' && viewShare === null) throw new Error(`--stats-views must be all, whole or a share of the sliding windows from 0 to 1, not ${opts.statsViews}`);
       if (opts.statsViews !== undefined && !stats) throw new Error(`--stats-views needs --arch tcn-cmn-stats (it chooses what the statistics head learns from), not ${opts.arch}`);
       const rhythm = opts.rhythm ?? stats;
-      const statsViews: 'all' | 'whole' | number | undefined = stats ? (viewShare ?? (opts.statsViews as 'all' | 'whole' | undefined) ?? (opts.headLoss === 'joint' ? 'all' : 'whole')) : undefined;
+      const statsViews: 'all' | 'whole' | number | undefined = stats ? (viewShare ?? (opts.statsViews as 'all' | 'whole' | undefined) ?? (opts.headLoss === 'joint' ? 'all' : DEFAULT_STATS_VIEWS)) : undefined;
       const convWeight = stats ? unitInterval('conv-weight', opts.convWeight ?? '0.2') : undefined;
       if (opts.headLoss !== 'separate' && opts.headLoss !== 'joint') throw new Error(`--head-loss must be separate or joint, not ${opts.headLoss}`);
       const epochs = positiveInt('epochs', opts.epochs);
@@ -139,6 +147,7 @@ export function register(program: Command): void {
         batchSize: positiveInt('batch-size', opts.batchSize),
         dataset: { variantsPerClip: positiveInt('variants', opts.variants), pBandLimit: unitInterval('band-limit-p', opts.bandLimitP), seaNoiseMix: unitInterval('sea-noise-mix', opts.seaNoiseMix ?? (stats ? '0.25' : '0')), seaNoiseKinds: parseSeaNoiseKinds(opts.seaNoiseMixKinds ?? opts.seaNoiseKinds) },
         maxFalseAlarmsPerHour: nonNegative('max-false-alarms-per-hour', opts.maxFalseAlarmsPerHour),
+        minThreshold: opts.minThreshold === undefined ? (stats ? DEFAULT_MIN_THRESHOLD : undefined) : belowOne('min-threshold', opts.minThreshold),
         out: resolve(opts.out), name: opts.name, compare: opts.compare.map((d) => resolve(d)), skipChecks: opts.skipChecks, refitAll: opts.refitAll === true,
         command: commandLine(),
         log,

@@ -28,12 +28,13 @@ async function run(args: string[]): Promise<RunOptions> {
 afterEach(() => { seen.length = 0; });
 
 describe('hydromon train options', () => {
-  it('a bare command trains the shipped recipe: statistics head, rhythm row, whole-clip statistics, conv weight 0.2, band-limit 0.6, ship and rain noise', async () => {
+  it('a bare command trains the shipped recipe: statistics head, rhythm row, statistics from whole clips and a quarter of the sliding windows, conv weight 0.2, band-limit 0.6, ship and rain noise', async () => {
     const o = await run([]);
     expect(o.arch).toBe('tcn-cmn-stats');
     expect(o.cfg?.rhythm).toBe(true);
-    expect(o.statsViews).toBe('whole');
+    expect(o.statsViews).toBe(0.25);
     expect(o.convWeight).toBe(0.2);
+    expect(o.minThreshold).toBe(0.5);
     expect(o.dataset?.pBandLimit).toBe(0.6);
     expect(o.seaNoise).toBe(80);
     expect(o.dataset?.seaNoiseMix).toBe(0.25);
@@ -76,6 +77,14 @@ describe('hydromon train options', () => {
     expect(o.convWeight).toBe(1);
     // the joint loss has no statistics-head loss to restrict
     expect((await run(['--head-loss', 'joint'])).statsViews).toBe('all');
+  });
+
+  it('the threshold floor: 0 turns it off, other architectures have none unless given, 1 and above are refused', async () => {
+    expect((await run(['--min-threshold', '0'])).minThreshold).toBe(0);
+    expect((await run(['--arch', 'tcn-cmn'])).minThreshold).toBeUndefined();
+    expect((await run(['--arch', 'tcn-cmn', '--min-threshold', '0.4'])).minThreshold).toBe(0.4);
+    await expect(run(['--min-threshold', '1'])).rejects.toThrow("--min-threshold must be a number from 0 up to (not including) 1, got '1'");
+    await expect(run(['--min-threshold', 'high'])).rejects.toThrow("got 'high'");
   });
 
   it('other architectures train without them', async () => {
