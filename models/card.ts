@@ -105,7 +105,7 @@ export function renderCard(c: CardInput): string {
   const s = c.stream;
   const lines: string[] = [];
   lines.push(`# Model card: ${c.name}`, '');
-  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix${c.cfg.rhythm === true ? ' plus one row of envelope rhythm' : ''} (streams/dsp/adaptive.ts \`fixedFeatures\`${c.cfg.rhythm === true ? ', streams/dsp/rhythm.ts' : ''}) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. ${c.convWeight !== undefined && c.convWeight !== 1 ? `Inference adds ${c.convWeight} × the conv branch's logits to the statistics head's (\`--conv-weight\`). ` : ''}Predictions whose top probability is below the calibrated threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
+  lines.push(`Species classifier of the hydromon monitor: one ${c.cfg.frames}×${c.cfg.nMfcc} MFCC matrix${c.cfg.rhythm === true ? ' plus one row of envelope rhythm' : ''} (streams/dsp/adaptive.ts \`fixedFeatures\`${c.cfg.rhythm === true ? ', streams/dsp/rhythm.ts' : ''}) per window or event → ${c.labels.length} labels (${c.labels.join(', ')}). Architecture \`${c.arch}\` (models/architectures.ts), ${c.params.toLocaleString('en')} parameters. ${c.convWeight !== undefined && c.convWeight !== 1 ? `Inference adds ${c.convWeight} × the conv branch's logits to the statistics head's (\`--conv-weight\`). ` : ''}Predictions whose top probability is below the threshold **${c.threshold}** are \`unknown\`; \`background\` and \`unknown\` make no detection.`, '');
   if (c.thresholdRule) lines.push(`The threshold was chosen on ${c.thresholdRule}.`, '');
   lines.push('## How it was made', '');
   lines.push('```', c.command, '```', '');
@@ -155,7 +155,7 @@ export function renderCard(c: CardInput): string {
     lines.push(`The live pipeline's sliding windows (2 s, hop 1 s; views over one STFT of each whole recording, as the monitor computes them) over the held-out recordings ${s.annotated.map((a) => `\`${a.split('/').pop()}\``).join(', ')} (annotated upcalls) and ${s.background.map((b) => `\`${b.split('/').pop()}\``).join(', ')} (no upcalls, ${(s.atThreshold.backgroundHours * 60).toFixed(0)} min). A call is found when a right-whale detection overlaps it within ±1 s; a false alarm is any detection on the background recording. For reference, a plain band-energy detector found 3/20 upcalls at 190 false alarms/h.`, '');
     lines.push('| threshold | upcalls found | recall | background false alarms / h (windows) | (merged runs) | right-whale windows away from calls / h |', '|---|---|---|---|---|---|');
     const row = (m: StreamCheck['atThreshold'], note: string): string => `| ${m.threshold}${note} | ${m.hit}/${m.calls} | ${pct(m.recall)} | ${m.backgroundFaPerHour.toFixed(1)} | ${m.backgroundFaEventsPerHour.toFixed(1)} | ${m.offCallPerHour.toFixed(1)} |`;
-    lines.push(row(s.atThreshold, ' (calibrated)'), ...s.sweep.map((m) => row(m, '')), '');
+    lines.push(row(s.atThreshold, ' (shipped)'), ...s.sweep.map((m) => row(m, '')), '');
     if (s.gate) {
       lines.push(`The same check with the noise gate, at the threshold ${c.threshold}:`, '');
       lines.push('| noise gate | upcalls found | recall | background false alarms / h | right-whale windows away from calls / h |', '|---|---|---|---|---|',
