@@ -131,7 +131,12 @@ export function renderCard(c: CardInput): string {
   lines.push(perClassTable(c.disjointTop), '');
   if (c.calibration && c.calibration.temperature !== 1) {
     const k = c.calibration;
-    lines.push(`Probabilities are temperature-scaled: the logits are divided by **${k.temperature}**, fitted on the ${k.n} validation examples (clips and held-out windows) by log-likelihood, so that a top probability of 0.7 is right about 70 % of the time there. Expected calibration error on those examples (10 bins of top probability): ${f3(k.errorBefore)} → ${f3(k.errorAfter)}; fitted and measured on the same examples, so optimistic. Top labels do not change.`, '');
+    const fitted = `Probabilities are temperature-scaled: the logits are divided by **${k.temperature}**, fitted on the ${k.n} validation examples (clips and held-out windows) by log-likelihood`;
+    const ece = `expected calibration error on those examples (10 bins of top probability): ${f3(k.errorBefore)} → ${f3(k.errorAfter)}; fitted and measured on the same examples, so optimistic`;
+    // The log-likelihood fit can still leave the top probabilities further from how often they are right: say so.
+    lines.push(k.errorAfter <= k.errorBefore
+      ? `${fitted}, so that a top probability of 0.7 is right about 70 % of the time there. E${ece.slice(1)}. Top labels do not change.`
+      : `${fitted}. That lowered the log-loss there but not the ${ece}. Read a top probability as a ranking score, not as how often it is right. Top labels do not change.`, '');
   }
   lines.push(`Confusion matrix (rows true, columns predicted; ![confusion matrix](${c.confusionPng}) rows normalised, green frame = diagonal, order as below):`, '');
   lines.push(confusionTable(c.disjointTop), '');

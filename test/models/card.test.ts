@@ -20,6 +20,19 @@ function card(right: number, crossSplits?: CardInput['crossSplits']): CardInput 
   };
 }
 
+describe('model card calibration', () => {
+  const withCal = (errorBefore: number, errorAfter: number): CardInput => ({ ...card(5), calibration: { temperature: 1.25, errorBefore, errorAfter, n: 325 } });
+
+  it('says a top probability is a frequency only when the temperature lowered the calibration error', () => {
+    const better = renderCard(withCal(0.072, 0.033));
+    expect(better).toContain('so that a top probability of 0.7 is right about 70 % of the time there. Expected calibration error on those examples (10 bins of top probability): 0.072 → 0.033');
+    const worse = renderCard(withCal(0.033, 0.072));
+    expect(worse).not.toContain('right about 70 % of the time');
+    expect(worse).toContain('That lowered the log-loss there but not the expected calibration error on those examples (10 bins of top probability): 0.033 → 0.072');
+    expect(worse).toContain('Read a top probability as a ranking score, not as how often it is right.');
+  });
+});
+
 describe('model card across splits', () => {
   const rows = [
     { seed: 4, n: 10, accuracy: 0.5, macroF1: 0.5, at22050: { accuracy: 0.4, macroF1: 0.4 } },
