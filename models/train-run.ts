@@ -66,14 +66,13 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   let stream: StreamCheck | null = null;
   let threshold = res.threshold;
   let thresholdRule = 'the validation windows and clips (a species named on a background window costs two decisions)';
-  const sameTape = new Set(res.split.sameTapeSpecies);
   const target = o.streamSpecies ?? o.annotated?.[0]?.species;
   const streaming = !o.skipChecks && target !== undefined && res.heldOut.some((r) => r.species === target);
   const maxFa = o.maxFalseAlarmsPerHour;
   if (streaming && maxFa !== undefined && res.heldOut.some((r) => r.species === null)) {
     // Raise the threshold until sliding windows over the held-out background stay within
     // the false-alarm budget (validation data, so the reported rate is optimistic).
-    log('streaming check on the held-out recordings');
+    log('choosing the threshold on the held-out background recording');
     const sweep = (await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold, false)).sweep;
     const ok = sweep.find((m) => m.threshold >= threshold && m.backgroundFaPerHour <= maxFa);
     if (ok && ok.threshold > threshold) {
@@ -83,9 +82,13 @@ export async function trainAndWrite(o: RunOptions): Promise<RunSummary> {
   }
   ({ threshold, rule: thresholdRule } = withThresholdFloor({ threshold, rule: thresholdRule }, o.minThreshold));
   if (!o.skipChecks) {
+    const sameTape = new Set(res.split.sameTapeSpecies);
     log('checking the validation clips resampled to 22,050 and 48,000 Hz');
     resampling = await resampleCheck(res.split.val.filter((c) => !sameTape.has(c.species)), probs, res.labels, res.cfg, [22050, 48000]);
-    if (streaming) stream = await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold);
+    if (streaming) {
+      log('streaming check on the held-out recordings');
+      stream = await streamCheck(res.heldOut, shippedProbs, res.labels, target, res.cfg, threshold);
+    }
   }
   await saveClassifier(o.out, {
     model: shipped.model, labels: res.labels, featureConfig: res.cfg,

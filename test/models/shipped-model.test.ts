@@ -101,11 +101,13 @@ describe('shipped model', () => {
   });
 
   describe.skipIf(!hasData)('on known clips of the shared data', () => {
+    const knownClips = () => [...readManifest(join(dataDir, 'watkins', 'manifest.csv')), ...readManifest(join(dataDir, 'killer-whale-srkw', 'manifest.csv'))];
+
     it('names known clips of six species correctly', async () => {
       await initDsp();
       const clf = await loadClassifier();
       try {
-        const clips = [...readManifest(join(dataDir, 'watkins', 'manifest.csv')), ...readManifest(join(dataDir, 'killer-whale-srkw', 'manifest.csv'))];
+        const clips = knownClips();
         // Two clips of each of six species (first in manifest order): most must be right.
         const chosen = ['Beluga', 'Bowhead Whale', 'Killer Whale', 'Ross Seal', 'Sperm Whale', 'Northern Right Whale']
           .flatMap((sp) => clips.filter((c) => c.species === sp).slice(0, 2));
@@ -126,7 +128,7 @@ describe('shipped model', () => {
       await initDsp();
       const clf = await loadClassifier();
       try {
-        const clips = [...readManifest(join(dataDir, 'watkins', 'manifest.csv')), ...readManifest(join(dataDir, 'killer-whale-srkw', 'manifest.csv'))];
+        const clips = knownClips();
         const chosen = [...new Set(clips.map((c) => c.species))].flatMap((sp) => clips.filter((c) => c.species === sp).slice(0, 2));
         const bg = await readMono(join(dataDir, 'narw-dclde', 'background', 'GSC_2000-05-19_00-30-00.wav'));
         const xs = [];
