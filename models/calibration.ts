@@ -44,3 +44,36 @@ export function calibrationError(probs: readonly ArrayLike<number>[], truth: rea
   });
   return n.reduce((t, k, b) => t + Math.abs(conf[b] - right[b]), 0) / Math.max(1, probs.length);
 }
+
+export interface TemperatureChoice {
+  /** The temperature to apply (1: none). */
+  readonly temperature: number;
+  /** The log-likelihood fit, applied or not. */
+  readonly fitted: number;
+  /** Calibration error of the examples as they are, and with the fitted temperature. */
+  readonly errorBefore: number;
+  readonly errorFitted: number;
+}
+
+/**
+ * The log-likelihood temperature, kept only when it also lowers the calibration error. A few
+ * confidently wrong examples can make the likelihood prefer softer probabilities that are further,
+ * bin by bin, from how often the top label is right; the card promises the latter.
+ */
+export function chooseTemperature(probs: readonly ArrayLike<number>[], truth: readonly number[]): TemperatureChoice {
+  const fitted = fitTemperature(probs, truth);
+  const errorBefore = calibrationError(probs, truth);
+  const errorFitted = fitted === 1 ? errorBefore : calibrationError(probs.map((p) => withTemperature(p, fitted)), truth);
+  return { temperature: errorFitted < errorBefore ? fitted : 1, fitted, errorBefore, errorFitted };
+}
+
+/** What a model card records of the temperature (card.json). */
+export interface Calibration {
+  readonly temperature: number;
+  readonly errorBefore: number;
+  /** Calibration error at the applied temperature. */
+  readonly errorAfter: number;
+  readonly n: number;
+  /** A log-likelihood temperature that was not applied because it raised the calibration error. */
+  readonly declined?: { readonly temperature: number; readonly error: number };
+}

@@ -5,6 +5,7 @@ import type { FeatureConfig } from '../streams/types.ts';
 import type { ResampleCheck, StreamCheck } from './checks.ts';
 import { meanSd, type Metrics } from './metrics.ts';
 import type { SplitScore } from './cross-splits.ts';
+import type { Calibration } from './calibration.ts';
 
 export interface CardInput {
   readonly name: string;
@@ -50,7 +51,7 @@ export interface CardInput {
   /** The recipe scored on several split seeds (--cross-splits), this run's split first. */
   readonly crossSplits?: readonly SplitScore[];
   /** Temperature scaling (absent in cards of models trained before it). */
-  readonly calibration?: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
+  readonly calibration?: Calibration;
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
@@ -129,7 +130,10 @@ export function renderCard(c: CardInput): string {
   lines.push('## Results on the tape-disjoint validation clips', '');
   lines.push(`Top label: accuracy **${pct(c.disjointTop.accuracy)}**, macro-F1 **${f3(c.disjointTop.macro_f1)}** (n = ${c.disjointTop.n}). With the threshold (\`unknown\` counts as wrong): accuracy ${pct(c.disjointThresholded.accuracy)}, macro-F1 ${f3(c.disjointThresholded.macro_f1)}. The checkpoint was chosen on this validation set (early stopping), so these numbers are slightly optimistic.`, '');
   lines.push(perClassTable(c.disjointTop), '');
-  if (c.calibration && c.calibration.temperature !== 1) {
+  if (c.calibration?.declined) {
+    const k = c.calibration, d = k.declined!;
+    lines.push(`Probabilities are the network's own: a temperature fitted on the ${k.n} validation examples (clips and held-out windows) by log-likelihood (${d.temperature}) would have raised their expected calibration error (10 bins of top probability) from ${f3(k.errorBefore)} to ${f3(d.error)}, so it is not applied (calibration.ts chooseTemperature). At ${f3(k.errorBefore)}, a top probability of 0.7 is right about 70 % of the time on those examples; they also chose the checkpoint, so this is optimistic. Top labels do not change.`, '');
+  } else if (c.calibration && c.calibration.temperature !== 1) {
     const k = c.calibration;
     const fitted = `Probabilities are temperature-scaled: the logits are divided by **${k.temperature}**, fitted on the ${k.n} validation examples (clips and held-out windows) by log-likelihood`;
     const ece = `expected calibration error on those examples (10 bins of top probability): ${f3(k.errorBefore)} → ${f3(k.errorAfter)}; fitted and measured on the same examples, so optimistic`;

@@ -9,7 +9,7 @@ import { initDsp } from '../streams/dsp/fft.ts';
 import type { FeatureConfig } from '../streams/types.ts';
 import { readAnnotatedRecordings, readBackgroundRecordings, type ContinuousRecording } from './annotations.ts';
 import { buildArch, scaleLogits, trainingView, weightConvBranch, type ArchName } from './architectures.ts';
-import { calibrationError, fitTemperature } from './calibration.ts';
+import { calibrationError, chooseTemperature, type Calibration } from './calibration.ts';
 import { DEFAULT_SYNTHETIC_KINDS, seaNoiseBackground, syntheticBackground, type SyntheticKind } from './synthetic-background.ts';
 import { SEA_NOISE_KINDS, withSeaNoise, type SeaNoiseKind } from './sea-noise.ts';
 import { readMono } from './audio.ts';
@@ -146,7 +146,7 @@ export interface TrainResult {
   /** Top-label probabilities of every validation example (rows in `labels` order), after temperature scaling. */
   readonly valProbs: Float32Array[];
   /** The temperature the logits were divided by (1 = none) and the calibration error on the validation examples before and after. */
-  readonly calibration: { readonly temperature: number; readonly errorBefore: number; readonly errorAfter: number; readonly n: number };
+  readonly calibration: Calibration;
   readonly history: EpochLog[];
   readonly bestEpoch: number;
   /** With branch checkpoints: the epoch each branch was kept at (bestEpoch is the later one). */
@@ -431,17 +431,21 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     branches?.restore();
     if (o.convWeight !== undefined && o.convWeight !== 1) weightConvBranch(model, o.convWeight);
     let valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
-    // Models trained on few tapes are overconfident on new ones: one temperature, fitted on every
-    // validation example, makes the top probability honest before the threshold is chosen on it.
+    // Models trained on few tapes can be overconfident on new ones: one temperature, fitted on every
+    // validation example, makes the top probability honest before the threshold is chosen on it,
+    // where it does (calibration.ts chooseTemperature).
     const valIdx = valTruth.map((l) => labels.indexOf(l));
-    const temperature = o.temperatureScaling === false ? 1 : fitTemperature(valProbs, valIdx);
-    const errorBefore = calibrationError(valProbs, valIdx);
+    const choice = o.temperatureScaling === false ? null : chooseTemperature(valProbs, valIdx);
+    const temperature = choice?.temperature ?? 1;
+    const errorBefore = choice?.errorBefore ?? calibrationError(valProbs, valIdx);
     if (temperature !== 1) {
       scaleLogits(model, temperature);
       valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
     }
-    const calibration = { temperature, errorBefore, errorAfter: calibrationError(valProbs, valIdx), n: valProbs.length };
+    const declined = choice && choice.fitted !== 1 && temperature === 1 ? { temperature: choice.fitted, error: choice.errorFitted } : undefined;
+    const calibration = { temperature, errorBefore, errorAfter: calibrationError(valProbs, valIdx), n: valProbs.length, ...(declined ? { declined } : {}) };
     if (temperature !== 1) log(`temperature ${temperature}: calibration error on the validation examples ${errorBefore.toFixed(3)} → ${calibration.errorAfter.toFixed(3)}`);
+    if (declined) log(`temperature ${declined.temperature} (log-likelihood) not applied: it would raise the calibration error on the validation examples from ${errorBefore.toFixed(3)} to ${declined.error.toFixed(3)}`);
     const threshold = calibrateThreshold(valProbs, valTruth, labels);
     let refit: TrainResult['refit'];
     if (o.refitAll && split.val.length > 0) {

@@ -1,6 +1,6 @@
 // Temperature scaling on synthetic predictions whose true temperature is known.
 import { describe, expect, it } from 'vitest';
-import { calibrationError, fitTemperature, meanNll, withTemperature } from '../../models/calibration.ts';
+import { calibrationError, chooseTemperature, fitTemperature, meanNll, withTemperature } from '../../models/calibration.ts';
 import { gaussian, seededRandom } from '../../models/random.ts';
 
 /** Predictions from logits z, labels drawn from softmax(z / T0): the well-calibrated model is at T0. */
@@ -42,6 +42,26 @@ describe('fitTemperature', () => {
   });
   it('is 1 with nothing to fit on', () => {
     expect(fitTemperature([], [])).toBe(1);
+  });
+});
+
+describe('chooseTemperature', () => {
+  it('keeps the fit when it lowers the calibration error (an overconfident model)', () => {
+    const { probs, truth } = synthetic(4000, 6, 2.5, 7);
+    const c = chooseTemperature(probs, truth);
+    expect(c.temperature).toBe(c.fitted);
+    expect(c.fitted).toBeGreaterThan(1.5);
+    expect(c.errorFitted).toBeLessThan(c.errorBefore);
+  });
+
+  it('declines it when the likelihood wants softer probabilities that are further from how often they are right', () => {
+    // 80 examples at 0.8, right 80 % of the time (calibrated), and 5 sure and wrong
+    const probs = [...Array.from({ length: 80 }, () => [0.8, 0.2]), ...Array.from({ length: 5 }, () => [0.99, 0.01])];
+    const truth = [...Array.from({ length: 80 }, (_, i) => (i < 64 ? 0 : 1)), 1, 1, 1, 1, 1];
+    const c = chooseTemperature(probs, truth);
+    expect(c.fitted).toBeGreaterThan(1); // the likelihood softens
+    expect(c.errorFitted).toBeGreaterThan(c.errorBefore); // the bins get worse
+    expect(c.temperature).toBe(1);
   });
 });
 

@@ -31,6 +31,12 @@ describe('model card calibration', () => {
     expect(worse).toContain('That lowered the log-loss there but not the expected calibration error on those examples (10 bins of top probability): 0.033 → 0.072');
     expect(worse).toContain('Read a top probability as a ranking score, not as how often it is right.');
   });
+
+  it('says when a fitted temperature was declined, and that the probabilities are the network\'s own', () => {
+    const md = renderCard({ ...card(5), calibration: { temperature: 1, errorBefore: 0.033, errorAfter: 0.033, n: 325, declined: { temperature: 1.25, error: 0.072 } } });
+    expect(md).toContain("Probabilities are the network's own: a temperature fitted on the 325 validation examples (clips and held-out windows) by log-likelihood (1.25) would have raised their expected calibration error (10 bins of top probability) from 0.033 to 0.072, so it is not applied");
+    expect(md).not.toContain('temperature-scaled');
+  });
 });
 
 describe('model card across splits', () => {
