@@ -75,7 +75,7 @@ describe('classifier backend', () => {
           const a = onnx.predictBatch(xs), b = wasm.predictBatch(xs);
           expect(a.map((p) => p.species)).toEqual(b.map((p) => p.species));
           a.forEach((p, i) => expect(maxAbsDiff(p.probs!, b[i].probs!)).toBeLessThanOrEqual(1e-5));
-          expect(Math.min(...a.map((p) => Math.max(...p.probs!)))).toBeLessThan(0.99); // not saturated: the comparison means something
+          expect(Math.min(...a.map((p) => Math.max(...p.probs!)))).toBeLessThan(0.999); // not saturated (all 1.0): the comparison means something
           expect(onnx.predictBatch([])).toEqual([]);
           expect(() => onnx.predictBatch([new Float32Array(10)])).toThrow(/input 0 has 10 values/);
         } finally {
