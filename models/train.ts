@@ -380,6 +380,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     const statsMask = statsViewMask(trainEx, o.statsViews, fit.heads);
     const r = seededRandom(initSeed ^ 0x1234);
     const bs = o.batchSize ?? 32;
+    const responseDb = o.recorderResponseDb ?? 4; // dB/k of the per-epoch recorder response (channelOffsets)
     const history: EpochLog[] = [];
     let best = -1, bestEpoch = 0, bestWeights: tf.Tensor[] | null = null;
     const branches = fit.heads === 2 && o.branchCheckpoints !== false ? new BranchCheckpoints(model) : null;
@@ -397,7 +398,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     };
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const t0 = Date.now();
-      const loss = await fitEpoch(fit.model, fit.heads, statsMask, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, o.recorderResponseDb ?? 4, distill, (b, n) => o.onBatch?.(epoch, b, n));
+      const loss = await fitEpoch(fit.model, fit.heads, statsMask, xAll, yAll, trainEx.length, cfg, norm, r, bs, classWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, responseDb, distill, (b, n) => o.onBatch?.(epoch, b, n));
       const probs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
       const { m, score } = selection(probs);
       let branchScores: EpochLog['branchScores'];
@@ -443,7 +444,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       valProbs = await predictProbs(model, val.map((e) => e.x), cfg, norm, labels.length);
     }
     const declined = choice && choice.fitted !== 1 && temperature === 1 ? { temperature: choice.fitted, error: choice.errorFitted } : undefined;
-    const calibration = { temperature, errorBefore, errorAfter: calibrationError(valProbs, valIdx), n: valProbs.length, ...(declined ? { declined } : {}) };
+    const calibration = { temperature, errorBefore, errorAfter: temperature === 1 ? errorBefore : calibrationError(valProbs, valIdx), n: valProbs.length, ...(declined ? { declined } : {}) };
     if (temperature !== 1) log(`temperature ${temperature}: calibration error on the validation examples ${errorBefore.toFixed(3)} → ${calibration.errorAfter.toFixed(3)}`);
     if (declined) log(`temperature ${declined.temperature} (log-likelihood) not applied: it would raise the calibration error on the validation examples from ${errorBefore.toFixed(3)} to ${declined.error.toFixed(3)}`);
     const threshold = calibrateThreshold(valProbs, valTruth, labels);
@@ -469,7 +470,7 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       const rBranches = branchEpochs ? new BranchCheckpoints(rModel) : null;
       for (let epoch = 1; epoch <= bestEpoch; epoch++) {
         const t0 = Date.now();
-        const loss = await fitEpoch(rFit.model, rFit.heads, rMask, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, o.recorderResponseDb ?? 4, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
+        const loss = await fitEpoch(rFit.model, rFit.heads, rMask, rx, ry, allEx.length, cfg, rNorm, rr, bs, rWeight, o.labelSmoothing ?? 0, o.mixup ?? 0, responseDb, refitDistill, (b, n) => o.onBatch?.(epoch, b, n));
         log(`refit epoch ${epoch}/${bestEpoch}: loss ${loss.toFixed(3)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
         if (rBranches && branchEpochs) for (const b of ['conv', 'stats'] as const) if (epoch === branchEpochs[b]) rBranches.keep(b, epoch);
       }

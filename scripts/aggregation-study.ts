@@ -68,6 +68,9 @@ function detectionVotes(windows: Rows, bg: number, threshold: number, byConfiden
   return byConfidence ? conf : Float32Array.from(votes, (n, j) => n + conf[j] / (windows.length + 1));
 }
 
+/** The background recording every shipped recipe holds out of training (`--holdout`): the sea that --long sets clips into. */
+export const readHeldOutBackground = (): Promise<MonoAudio> => readMono(join(data, 'narw-dclde', 'background', 'GSC_2000-05-19_00-30-00.wav'));
+
 /** The clip set `longS` seconds into held-out background (see the header); seeded by the clip's key. */
 const BG_LEVEL = Number(process.env.LONG_BG ?? '0.1');
 export function longRecording(clip: Float32Array, sr: number, longS: number, background: MonoAudio, key: string): Float32Array {
@@ -109,7 +112,7 @@ async function views(dirs: readonly string[], seed: number, windowS: number, hop
     let heldOutBackground: MonoAudio | undefined;
     for (const c of val) {
       const read = await readMono(c.path);
-      const a = longS > 0 ? { sampleRate: read.sampleRate, samples: longRecording(read.samples, read.sampleRate, longS, heldOutBackground ??= await readMono(join(data, 'narw-dclde', 'background', 'GSC_2000-05-19_00-30-00.wav')), c.key) } : read;
+      const a = longS > 0 ? { sampleRate: read.sampleRate, samples: longRecording(read.samples, read.sampleRate, longS, heldOutBackground ??= await readHeldOutBackground(), c.key) } : read;
       const x = toRate(a.samples, a.sampleRate, cfg.sampleRate);
       const spans = windowSpans(x.length, cfg.sampleRate, windowS, hopS);
       const feats = [featuresOf(a.samples, a.sampleRate, cfg), ...spans.map(([s, e]) => featuresOf(x.subarray(s, e), cfg.sampleRate, cfg))];

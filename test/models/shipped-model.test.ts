@@ -13,7 +13,7 @@ import { dataRoot } from '../../models/paths.ts';
 import { initDsp } from '../../streams/dsp/fft.ts';
 import { faultInputs } from '../../scripts/fault-inputs.ts';
 import { probeDetections, seaNoiseProbes } from '../../scripts/sea-noise-check.ts';
-import { longRecording } from '../../scripts/aggregation-study.ts';
+import { longRecording, readHeldOutBackground } from '../../scripts/aggregation-study.ts';
 
 const dataDir = dataRoot();
 const hasData = existsSync(join(dataDir, 'watkins', 'manifest.csv'));
@@ -130,7 +130,7 @@ describe('shipped model', () => {
       try {
         const clips = knownClips();
         const chosen = [...new Set(clips.map((c) => c.species))].flatMap((sp) => clips.filter((c) => c.species === sp).slice(0, 2));
-        const bg = await readMono(join(dataDir, 'narw-dclde', 'background', 'GSC_2000-05-19_00-30-00.wav'));
+        const bg = await readHeldOutBackground();
         const xs = [];
         for (const c of chosen) { const a = await readMono(c.path); xs.push(featuresOf(longRecording(a.samples, a.sampleRate, 3, bg, c.key), a.sampleRate, clf.featureConfig)); }
         const named = clf.predictBatch(xs).map((p) => p.species);

@@ -1,12 +1,13 @@
 // `hydromon classify <file>`: the model's top species for one recording, with probabilities;
-// 'unknown' below the model's threshold. A file over 10 s is classified by its energy events.
+// 'unknown' below the model's threshold. A file over LONG_CLIP_S (10 s) is classified by its energy events.
 import type { Command } from 'commander';
 import { classifyFile } from '../../../models/classify-file.ts';
+import { LONG_CLIP_S } from '../../../models/long-clip.ts';
 
 export function register(program: Command): void {
   program
     .command('classify <file>')
-    .description('top species of a recording with probabilities (unknown below the threshold); a file over 10 s by the vote of its energy events')
+    .description(`top species of a recording with probabilities (unknown below the threshold); a file over ${LONG_CLIP_S} s by the vote of its energy events`)
     .option('--model <dir>', 'model folder (default: the shipped model)')
     .option('--top <n>', 'how many labels to list', '3')
     .option('--json', 'print JSON')

@@ -1,6 +1,7 @@
 // `hydromon evaluate`: clip-level metrics of a model on the clips of one or more manifests.
 import type { Command } from 'commander';
 import { evaluateClips } from '../../../models/evaluate.ts';
+import { LONG_CLIP_S } from '../../../models/long-clip.ts';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -18,7 +19,7 @@ export function register(program: Command): void {
         process.stdout.write(JSON.stringify({ n, accuracy, macro_f1, per_class, confusion, skipped: r.skipped, by_events: r.byEvents }, null, 1) + '\n');
         return;
       }
-      const out: string[] = [`model ${r.model}: ${n} clips, accuracy ${(100 * accuracy).toFixed(1)} %, macro-F1 ${macro_f1.toFixed(3)}, skipped ${r.skipped} (species unknown to the model)${r.byEvents > 0 ? `, ${r.byEvents} clip(s) over 10 s decided by their energy events` : ''}`];
+      const out: string[] = [`model ${r.model}: ${n} clips, accuracy ${(100 * accuracy).toFixed(1)} %, macro-F1 ${macro_f1.toFixed(3)}, skipped ${r.skipped} (species unknown to the model)${r.byEvents > 0 ? `, ${r.byEvents} clip(s) over ${LONG_CLIP_S} s decided by their energy events` : ''}`];
       out.push('class'.padEnd(28) + 'precision  recall  f1     support');
       for (const [l, c] of Object.entries(per_class)) {
         if (c.support === 0 && c.precision === 0) continue;
